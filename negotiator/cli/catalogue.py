@@ -1,0 +1,442 @@
+"""``party``, ``issue``, ``move`` and ``position``: add, list, show, edit, rm.
+
+Thin: parse options, call ``negotiator.db.catalogue`` inside one write transaction, or load the
+catalogue and render a table from ``negotiator.domain.listings``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from negotiator.cli.common import done, emit, note, output_options, pass_store
+
+_KEEP_HELP = "Leave unset to keep the current value."
+
+
+def _catalogue(store):
+    from negotiator.db.load import load_catalogue
+
+    with store.read() as connection:
+        return load_catalogue(connection)
+
+
+def _keep(value):
+    from negotiator.db.catalogue import KEEP
+
+    return KEEP if value is None else value
+
+
+def _report_removed(what: str, removed: list[str]) -> None:
+    done(f"removed {what}" + (f" and {len(removed)} dependent row(s): {', '.join(removed)}" if removed else ""))
+
+
+# --- party -----------------------------------------------------------------------------------
+
+
+@click.group()
+def party() -> None:
+    """The parties to the talks (e.g. USA, ROK, DPRK)."""
+
+
+@party.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="Full name, e.g. \"Republic of Korea\".")
+@click.option("--notes", default="", help="Free text.")
+@pass_store
+def party_add(store, code: str, name: str, notes: str) -> None:
+    """Add a party.
+
+    \b
+    Example:
+      negotiator party add DPRK --name "Democratic People's Republic of Korea"
+    """
+    from negotiator.db.catalogue import add_party
+
+    with store.write() as session:
+        add_party(session, code, name, notes)
+    done(f"added party {code}")
+
+
+@party.command("list")
+@output_options
+@pass_store
+def party_list(store, fmt: str, output: str | None) -> None:
+    """List parties, with the number of moves each can make.
+
+    \b
+    Example:
+      negotiator party list --format csv --output parties.csv
+    """
+    from negotiator.domain.listings import parties_table
+
+    emit(fmt, output, table=parties_table(_catalogue(store)))
+
+
+@party.command("show")
+@click.argument("code")
+@output_options
+@pass_store
+def party_show(store, code: str, fmt: str, output: str | None) -> None:
+    """Show a party with its moves, positions and conditions."""
+    from negotiator.domain.listings import party_record, record_table
+
+    catalogue = _catalogue(store)
+    record = party_record(catalogue, catalogue.party(code))
+    emit(fmt, output, table=record_table(record), document=record)
+
+
+@party.command("edit")
+@click.argument("code")
+@click.option("--code", "new_code", default=None, help="New code. " + _KEEP_HELP)
+@click.option("--name", default=None, help=_KEEP_HELP)
+@click.option("--notes", default=None, help=_KEEP_HELP)
+@pass_store
+def party_edit(store, code: str, new_code, name, notes) -> None:
+    """Change a party's code, name or notes.
+
+    \b
+    Example:
+      negotiator party edit JPN --name Japan
+    """
+    from negotiator.db.catalogue import edit_party
+
+    with store.write() as session:
+        edit_party(session, code, new_code=_keep(new_code), name=_keep(name), notes=_keep(notes))
+    done(f"updated party {new_code or code}")
+
+
+@party.command("rm")
+@click.argument("code")
+@click.option("--cascade", is_flag=True, help="Also remove its moves, positions and conditions.")
+@pass_store
+def party_rm(store, code: str, cascade: bool) -> None:
+    """Remove a party (refused while moves, positions or conditions refer to it, unless --cascade)."""
+    from negotiator.db.catalogue import remove_party
+
+    with store.write() as session:
+        removed = remove_party(session, code, cascade=cascade)
+    _report_removed(f"party {code}", removed)
+
+
+# --- issue -----------------------------------------------------------------------------------
+
+
+@click.group()
+def issue() -> None:
+    """Negotiating tracks or topics (e.g. kaesong, nll, abductions)."""
+
+
+@issue.command("add")
+@click.argument("code")
+@click.option("--title", required=True, help="e.g. \"Kaesong Industrial Complex\".")
+@pass_store
+def issue_add(store, code: str, title: str) -> None:
+    """Add an issue.
+
+    \b
+    Example:
+      negotiator issue add kaesong --title "Kaesong Industrial Complex"
+    """
+    from negotiator.db.catalogue import add_issue
+
+    with store.write() as session:
+        add_issue(session, code, title)
+    done(f"added issue {code}")
+
+
+@issue.command("list")
+@output_options
+@pass_store
+def issue_list(store, fmt: str, output: str | None) -> None:
+    """List issues with their number of moves."""
+    from negotiator.domain.listings import issues_table
+
+    emit(fmt, output, table=issues_table(_catalogue(store)))
+
+
+@issue.command("show")
+@click.argument("code")
+@output_options
+@pass_store
+def issue_show(store, code: str, fmt: str, output: str | None) -> None:
+    """Show an issue and the moves on it."""
+    from negotiator.domain.errors import UnknownCode
+    from negotiator.domain.listings import record_table
+
+    catalogue = _catalogue(store)
+    found = [i for i in catalogue.issues if i.code == code]
+    if not found:
+        raise UnknownCode("issue", code, [i.code for i in catalogue.issues])
+    record = {
+        "code": found[0].code,
+        "title": found[0].title,
+        "moves": [m.code for m in catalogue.moves if m.issue == code],
+    }
+    emit(fmt, output, table=record_table(record), document=record)
+
+
+@issue.command("edit")
+@click.argument("code")
+@click.option("--code", "new_code", default=None, help="New code. " + _KEEP_HELP)
+@click.option("--title", default=None, help=_KEEP_HELP)
+@pass_store
+def issue_edit(store, code: str, new_code, title) -> None:
+    """Change an issue's code or title."""
+    from negotiator.db.catalogue import edit_issue
+
+    with store.write() as session:
+        edit_issue(session, code, new_code=_keep(new_code), title=_keep(title))
+    done(f"updated issue {new_code or code}")
+
+
+@issue.command("rm")
+@click.argument("code")
+@click.option("--cascade", is_flag=True, help="Detach its moves from it (the moves stay).")
+@pass_store
+def issue_rm(store, code: str, cascade: bool) -> None:
+    """Remove an issue (refused while moves are on it, unless --cascade)."""
+    from negotiator.db.catalogue import remove_issue
+
+    with store.write() as session:
+        removed = remove_issue(session, code, cascade=cascade)
+    _report_removed(f"issue {code}", removed)
+
+
+# --- move ------------------------------------------------------------------------------------
+
+
+@click.group()
+def move() -> None:
+    """Moves: things one party can do (e.g. rok.food-aid, kaesong.wage)."""
+
+
+@move.command("add")
+@click.argument("code")
+@click.option("--actor", required=True, help="The party that makes the move.")
+@click.option("--title", required=True)
+@click.option("--issue", "issue_code", default=None, help="The issue it belongs to.")
+@click.option("--description", default="")
+@click.option("--unit", default=None, help="Unit of its quantity, e.g. USD/month (moves with a unit take --qty when placed).")
+@click.option("--cost", default="1", show_default=True, help="What the move costs its actor (integer ≥ 0, on the scale of weights).")
+@click.option("--reversible/--irreversible", default=True, show_default=True)
+@click.option("--source", default="", help="Where this comes from: file and passage.")
+@pass_store
+def move_add(store, code, actor, title, issue_code, description, unit, cost, reversible, source) -> None:
+    """Add a move.
+
+    \b
+    Examples:
+      negotiator move add rok.food-aid --actor ROK --title "Government food aid" --cost 2
+      negotiator move add kaesong.wage --actor ROK --issue kaesong --unit USD/month \\
+          --title "Set the average monthly wage at Kaesong"
+    """
+    from negotiator.db.catalogue import add_move
+
+    with store.write() as session:
+        add_move(session, code, actor, title, issue_code, description, unit, cost, reversible, source)
+    done(f"added move {code}")
+
+
+@move.command("list")
+@click.option("--actor", default=None, help="Only moves made by this party.")
+@click.option("--issue", "issue_code", default=None, help="Only moves on this issue.")
+@output_options
+@pass_store
+def move_list(store, actor, issue_code, fmt: str, output: str | None) -> None:
+    """List moves."""
+    from negotiator.domain.listings import moves_table
+
+    catalogue = _catalogue(store)
+    if actor:
+        catalogue.party(actor)
+    emit(fmt, output, table=moves_table(catalogue, actor=actor, issue=issue_code))
+
+
+@move.command("show")
+@click.argument("code")
+@output_options
+@pass_store
+def move_show(store, code: str, fmt: str, output: str | None) -> None:
+    """Show a move and every party's position on it."""
+    from negotiator.domain.listings import move_record, record_table
+
+    catalogue = _catalogue(store)
+    record = move_record(catalogue, catalogue.move(code))
+    emit(fmt, output, table=record_table(record), document=record)
+
+
+@move.command("edit")
+@click.argument("code")
+@click.option("--code", "new_code", default=None, help="New code. " + _KEEP_HELP)
+@click.option("--actor", default=None, help=_KEEP_HELP)
+@click.option("--title", default=None, help=_KEEP_HELP)
+@click.option("--issue", "issue_code", default=None, help=_KEEP_HELP + " '' detaches it.")
+@click.option("--description", default=None, help=_KEEP_HELP)
+@click.option("--unit", default=None, help=_KEEP_HELP + " '' removes it.")
+@click.option("--cost", default=None, help=_KEEP_HELP)
+@click.option("--reversible/--irreversible", default=None)
+@click.option("--source", default=None, help=_KEEP_HELP)
+@pass_store
+def move_edit(store, code, new_code, actor, title, issue_code, description, unit, cost, reversible, source) -> None:
+    """Change a move.
+
+    \b
+    Example:
+      negotiator move edit rok.food-aid --cost 3 --source "004_2d9df996ed8380ea.txt: ..."
+    """
+    from negotiator.db.catalogue import edit_move
+
+    with store.write() as session:
+        edit_move(
+            session,
+            code,
+            new_code=_keep(new_code),
+            actor=_keep(actor),
+            title=_keep(title),
+            issue=_keep(issue_code),
+            description=_keep(description),
+            unit=_keep(unit),
+            cost=_keep(cost),
+            reversible=_keep(reversible),
+            source=_keep(source),
+        )
+    done(f"updated move {new_code or code}")
+
+
+@move.command("rm")
+@click.argument("code")
+@click.option("--cascade", is_flag=True, help="Also remove its positions, its placements in packages and the conditions naming it.")
+@pass_store
+def move_rm(store, code: str, cascade: bool) -> None:
+    """Remove a move (refused while positions, placements or conditions refer to it, unless --cascade)."""
+    from negotiator.db.catalogue import remove_move
+
+    with store.write() as session:
+        removed = remove_move(session, code, cascade=cascade)
+    _report_removed(f"move {code}", removed)
+
+
+# --- position --------------------------------------------------------------------------------
+
+
+@click.group()
+def position() -> None:
+    """What each party demands, offers or opposes: the demands-and-offers matrix."""
+
+
+@position.command("add")
+@click.argument("party_code", metavar="PARTY")
+@click.argument("stance", metavar="STANCE")
+@click.argument("move_code", metavar="MOVE")
+@click.option("--weight", default="1", show_default=True, help="How much the move matters to the party (integer ≥ 1).")
+@click.option("--bound", default=None, help="A limit on the move's quantity, e.g. \">= 300\".")
+@click.option("--source", default="")
+@pass_store
+def position_add(store, party_code, stance, move_code, weight, bound, source) -> None:
+    """Record that PARTY demands, offers or opposes MOVE.
+
+    STANCE is demand, offer or oppose; only a move's actor offers it.
+
+    \b
+    Examples:
+      negotiator position add DPRK demand kaesong.wage --weight 3 --bound ">= 300"
+      negotiator position add ROK offer kaesong.wage --bound "<= 100"
+    """
+    from negotiator.db.catalogue import add_position
+
+    with store.write() as session:
+        add_position(session, party_code, move_code, stance, weight, bound, source)
+    done(f"added position: {party_code} {stance} {move_code}")
+
+
+@position.command("list")
+@click.option("--party", "party_code", default=None)
+@click.option("--move", "move_code", default=None)
+@click.option("--stance", type=click.Choice(["demand", "offer", "oppose"]), default=None)
+@output_options
+@pass_store
+def position_list(store, party_code, move_code, stance, fmt: str, output: str | None) -> None:
+    """List positions."""
+    from negotiator.domain.listings import positions_table
+
+    catalogue = _catalogue(store)
+    if party_code:
+        catalogue.party(party_code)
+    if move_code:
+        catalogue.move(move_code)
+    emit(fmt, output, table=positions_table(catalogue, party=party_code, move=move_code, stance=stance))
+
+
+@position.command("show")
+@click.argument("party_code", metavar="PARTY")
+@click.argument("move_code", metavar="MOVE")
+@output_options
+@pass_store
+def position_show(store, party_code, move_code, fmt: str, output: str | None) -> None:
+    """Show PARTY's position on MOVE."""
+    from negotiator.domain.errors import UnknownCode
+    from negotiator.domain.listings import position_record, record_table
+
+    catalogue = _catalogue(store)
+    catalogue.party(party_code)
+    catalogue.move(move_code)
+    found = [p for p in catalogue.positions if p.party == party_code and p.move == move_code]
+    if not found:
+        raise UnknownCode("position", f"{party_code} on {move_code}")
+    record = position_record(found[0])
+    emit(fmt, output, table=record_table(record), document=record)
+
+
+@position.command("edit")
+@click.argument("party_code", metavar="PARTY")
+@click.argument("move_code", metavar="MOVE")
+@click.option("--stance", type=click.Choice(["demand", "offer", "oppose"]), default=None, help=_KEEP_HELP)
+@click.option("--weight", default=None, help=_KEEP_HELP)
+@click.option("--bound", default=None, help=_KEEP_HELP + " '' removes it.")
+@click.option("--source", default=None, help=_KEEP_HELP)
+@pass_store
+def position_edit(store, party_code, move_code, stance, weight, bound, source) -> None:
+    """Change PARTY's position on MOVE.
+
+    \b
+    Example:
+      negotiator position edit DPRK kaesong.wage --weight 4 --bound ">= 250"
+    """
+    from negotiator.db.catalogue import edit_position
+
+    with store.write() as session:
+        edit_position(
+            session, party_code, move_code, stance=_keep(stance), weight=_keep(weight), bound=_keep(bound), source=_keep(source)
+        )
+    done(f"updated position: {party_code} on {move_code}")
+
+
+@position.command("rm")
+@click.argument("party_code", metavar="PARTY")
+@click.argument("move_code", metavar="MOVE")
+@pass_store
+def position_rm(store, party_code, move_code) -> None:
+    """Remove PARTY's position on MOVE."""
+    from negotiator.db.catalogue import remove_position
+
+    with store.write() as session:
+        remove_position(session, party_code, move_code)
+    done(f"removed position: {party_code} on {move_code}")
+
+
+# --- matrix builders registered in negotiator.cli.matrix ---------------------------------------
+
+
+def positions_matrix(store, packages, as_of):
+    from negotiator.domain.matrices import positions_matrix as build
+
+    return build(_catalogue(store))
+
+
+def values_matrix(store, packages, as_of):
+    from negotiator.domain.matrices import values_matrix as build
+
+    return build(_catalogue(store))
+
+
+__all__ = ["party", "issue", "move", "position", "note"]

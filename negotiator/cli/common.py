@@ -1,0 +1,63 @@
+"""What every command shares: the store, the output options and the one call to the renderer."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from negotiator.db.engine import Store
+
+FORMATS = ("table", "csv", "json", "markdown")
+
+pass_store = click.make_pass_decorator(Store)
+
+
+def output_options(command):
+    """Add ``--format`` and ``--output`` to a listing or matrix command."""
+
+    @click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
+    @click.option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        default=None,
+        help="Write to FILE instead of standard output (CSV files get a UTF-8 byte-order mark).",
+    )
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
+def emit(fmt: str, output: str | None, table=None, document=None) -> None:
+    """Render a Table (or a JSON document) in ``fmt`` to stdout or ``output``."""
+    from negotiator.output import render
+
+    path = render(fmt, output, table=table, document=document)
+    if path is not None:
+        click.echo(f"wrote {path}", err=True)
+
+
+def note(message: str) -> None:
+    """A remark on stderr that is not an error (e.g. a warning about a missing quantity)."""
+    click.echo(f"note: {message}", err=True)
+
+
+def done(message: str) -> None:
+    """The one-line confirmation of a write command, on stdout."""
+    click.echo(message)
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty()

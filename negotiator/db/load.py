@@ -1,0 +1,183 @@
+"""Reading the database into domain values, with plain SQL and a constant number of statements.
+
+This is the read half of the seam between rows and domain values.  It does not import the
+SQLModel table classes (that costs start-up time ``check`` cannot afford) and it never issues one
+query per package: the catalogue is five statements and any number of packages is at most four
+(packages, steps, placements, and history when asked for), whatever their count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from negotiator.domain.errors import UnknownCode
+from negotiator.domain.model import (
+    Bound,
+    Catalogue,
+    Condition,
+    Event,
+    Issue,
+    Move,
+    Package,
+    Party,
+    Placement,
+    Position,
+    Step,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+def _rows(connection: "Connection", sql: str, params: dict | None = None, **types):
+    from sqlalchemy import text
+
+    statement = text(sql)
+    if types:
+        statement = statement.columns(**types)
+    if params:
+        from sqlalchemy import bindparam
+
+        statement = statement.bindparams(
+            *[bindparam(k, expanding=True) for k, v in params.items() if isinstance(v, (list, tuple))]
+        )
+    return connection.execute(statement, params or {}).all()
+
+
+def load_catalogue(connection: "Connection") -> Catalogue:
+    parties = tuple(
+        Party(code, name, notes or "")
+        for code, name, notes in _rows(connection, "SELECT code, name, notes FROM party ORDER BY code")
+    )
+    issues = tuple(
+        Issue(code, title) for code, title in _rows(connection, "SELECT code, title FROM issue ORDER BY code")
+    )
+    moves = tuple(
+        Move(
+            code=code,
+            actor=actor,
+            title=title,
+            issue=issue,
+            description=description or "",
+            unit=unit,
+            cost=int(cost),
+            reversible=bool(reversible),
+            source=source or "",
+        )
+        for code, actor, issue, title, description, unit, cost, reversible, source in _rows(
+            connection,
+            "SELECT m.code, a.code, i.code, m.title, m.description, m.unit, m.cost, m.reversible, m.source "
+            "FROM move m JOIN party a ON a.id = m.actor_id LEFT JOIN issue i ON i.id = m.issue_id "
+            "ORDER BY m.code",
+        )
+    )
+    positions = tuple(
+        Position(
+            party=party,
+            move=move,
+            stance=stance,
+            weight=int(weight),
+            bound=Bound(op, float(value)) if op is not None else None,
+            source=source or "",
+        )
+        for party, move, stance, weight, op, value, source in _rows(
+            connection,
+            "SELECT p.code, m.code, x.stance, x.weight, x.bound_op, x.bound_value, x.source "
+            "FROM position x JOIN party p ON p.id = x.party_id JOIN move m ON m.id = x.move_id "
+            "ORDER BY m.code, p.code",
+        )
+    )
+    conditions = tuple(
+        Condition(text=text_, party=party, name=name, soft=bool(soft), source=source or "")
+        for party, name, text_, soft, source in _rows(
+            connection,
+            "SELECT p.code, c.name, c.text, c.soft, c.source "
+            "FROM condition c LEFT JOIN party p ON p.id = c.party_id ORDER BY c.id",
+        )
+    )
+    return Catalogue(parties, issues, moves, positions, conditions)
+
+
+def package_names(connection: "Connection") -> list[str]:
+    return [name for (name,) in _rows(connection, "SELECT name FROM package ORDER BY name")]
+
+
+def load_packages(
+    connection: "Connection", names: Sequence[str] | None = None, history: bool = False
+) -> list[Package]:
+    """The named packages (all when ``names`` is None), in the order asked for (else by name).
+
+    An unknown name raises UnknownCode with a did-you-mean.
+    """
+    from sqlalchemy import Date, DateTime
+
+    where = ""
+    params: dict = {}
+    if names is not None:
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return []
+        where = " WHERE k.name IN :names"
+        params = {"names": wanted}
+    heads = _rows(
+        connection,
+        "SELECT k.id, k.name, k.title, k.description, k.status, b.name FROM package k "
+        "LEFT JOIN package b ON b.id = k.based_on_id" + where + " ORDER BY k.name",
+        params,
+    )
+    if names is not None:
+        found = {row[1] for row in heads}
+        for name in wanted:
+            if name not in found:
+                raise UnknownCode("package", name, package_names(connection))
+    if not heads:
+        return []
+    scope = "" if names is None else " WHERE k.name IN :names"
+    steps: dict[int, list[tuple]] = defaultdict(list)
+    for package_id, step_id, label, due in _rows(
+        connection,
+        "SELECT s.package_id, s.id, s.label, s.due FROM step s JOIN package k ON k.id = s.package_id"
+        + scope + " ORDER BY s.package_id, s.ordinal",
+        params,
+        due=Date,
+    ):
+        steps[package_id].append((step_id, label or "", due))
+    placements: dict[int, list[Placement]] = defaultdict(list)
+    for step_id, move, quantity, level in _rows(
+        connection,
+        "SELECT p.step_id, m.code, p.quantity, p.level FROM placement p "
+        "JOIN move m ON m.id = p.move_id JOIN package k ON k.id = p.package_id"
+        + scope + " ORDER BY p.step_id, m.code",
+        params,
+    ):
+        placements[step_id].append(
+            Placement(move, float(quantity) if quantity is not None else None, level)
+        )
+    events: dict[int, list[Event]] = defaultdict(list)
+    if history:
+        for package_id, at, kind, move, old, new, note, source in _rows(
+            connection,
+            "SELECT e.package_id, e.at, e.kind, e.move, e.old, e.new, e.note, e.source FROM event e "
+            "JOIN package k ON k.id = e.package_id" + scope + " ORDER BY e.package_id, e.at, e.id",
+            params,
+            at=DateTime,
+        ):
+            events[package_id].append(Event(at, kind, move, old, new, note or "", source or ""))
+    packages = {
+        name: Package(
+            name=name,
+            title=title or "",
+            description=description or "",
+            status=status,
+            based_on=based_on,
+            steps=tuple(
+                Step(label, due, tuple(placements.get(step_id, ()))) for step_id, label, due in steps.get(pid, ())
+            ),
+            history=tuple(events.get(pid, ())),
+        )
+        for pid, name, title, description, status, based_on in heads
+    }
+    order: Iterable[str] = wanted if names is not None else sorted(packages)
+    return [packages[name] for name in order]

@@ -1,0 +1,30 @@
+"""Which schema revisions this version of negotiator knows, and the cheap check against them.
+
+Alembic is not imported here: every command reads the database's revision with one query and
+compares it to this list (a test keeps the list equal to the migration scripts' history).
+"""
+
+from __future__ import annotations
+
+from negotiator.domain.errors import SchemaMismatch
+
+# Oldest first; the last one is the head the code is written for.
+KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+
+def check_revision(revision: str | None, where: str) -> None:
+    """Refuse a database without a schema, with an older one, or with a newer one."""
+    if revision == HEAD_REVISION:
+        return
+    if revision is None:
+        raise SchemaMismatch(f"{where} has no negotiator schema; run `negotiator init` (or `negotiator db upgrade`)")
+    if revision in KNOWN_REVISIONS:
+        raise SchemaMismatch(
+            f"the database schema at {where} is at revision {revision}, older than this negotiator "
+            f"({HEAD_REVISION}); run `negotiator db upgrade`"
+        )
+    raise SchemaMismatch(
+        f"the database schema at {where} is at revision {revision}, which this negotiator "
+        f"(schema {HEAD_REVISION}) does not know: it was made by a newer version; upgrade negotiator"
+    )

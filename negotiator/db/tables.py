@@ -1,0 +1,204 @@
+"""SQLModel tables for every row of DESIGN §2, with the constraints the database enforces.
+
+The schema itself is only ever made by the Alembic migrations in the top-level ``migrations/``;
+these classes are what the migrations are compared against (a test checks they do not drift)
+and what write commands use.  Read paths do not import this module: ``negotiator.db.load`` reads
+with plain SQL so that ``negotiator check`` starts quickly.
+
+Every constraint is named by the convention on the metadata, from the first migration on, so that
+later migrations can alter them by name on SQLite (batch mode) and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+_STANCES = "stance IN ('demand', 'offer', 'oppose')"
+_STATUSES = "status IN ('draft', 'proposed', 'agreed', 'implementing', 'completed', 'collapsed')"
+_LEVELS = "level IN ('0', '1', '2', '3', 'reversed')"
+_OPS = "bound_op IS NULL OR bound_op IN ('>=', '<=', '>', '<', '=', '!=')"
+
+
+class PartyRow(SQLModel, table=True):
+    __tablename__ = "party"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class IssueRow(SQLModel, table=True):
+    __tablename__ = "issue"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class MoveRow(SQLModel, table=True):
+    __tablename__ = "move"
+    __table_args__ = (CheckConstraint("cost >= 0", name="cost_not_negative"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    actor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    issue_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("issue.id", ondelete="RESTRICT"), nullable=True, index=True),
+    )
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    unit: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    cost: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    reversible: bool = Field(default=True, nullable=False)
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class PositionRow(SQLModel, table=True):
+    __tablename__ = "position"
+    __table_args__ = (
+        UniqueConstraint("party_id", "move_id"),
+        CheckConstraint(_STANCES, name="stance"),
+        CheckConstraint("weight >= 1", name="weight_positive"),
+        CheckConstraint(_OPS, name="bound_op"),
+        CheckConstraint("(bound_op IS NULL) = (bound_value IS NULL)", name="bound_complete"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    party_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    move_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("move.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    stance: str = Field(sa_column=Column(Text, nullable=False))
+    weight: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    bound_op: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    bound_value: Optional[float] = Field(default=None, sa_column=Column(Float, nullable=True))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class ConditionRow(SQLModel, table=True):
+    __tablename__ = "condition"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    party_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=True, index=True),
+    )
+    name: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True, unique=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    soft: bool = Field(default=False, nullable=False)
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class PackageRow(SQLModel, table=True):
+    __tablename__ = "package"
+    __table_args__ = (CheckConstraint(_STATUSES, name="status"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    status: str = Field(default="draft", sa_column=Column(Text, nullable=False, server_default="draft"))
+    based_on_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("package.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
+
+
+class StepRow(SQLModel, table=True):
+    __tablename__ = "step"
+    __table_args__ = (
+        UniqueConstraint("package_id", "ordinal"),
+        # Lets placement reference (step, package) together, so a placement's package is its step's.
+        UniqueConstraint("id", "package_id"),
+        CheckConstraint("ordinal <> 0", name="ordinal_not_zero"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    package_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    # 1..n between commands; negative only transiently, while a command renumbers.
+    ordinal: int = Field(sa_column=Column(Integer, nullable=False))
+    label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    due: Optional[date] = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+class PlacementRow(SQLModel, table=True):
+    __tablename__ = "placement"
+    __table_args__ = (
+        UniqueConstraint("package_id", "move_id"),
+        ForeignKeyConstraint(
+            ["step_id", "package_id"],
+            ["step.id", "step.package_id"],
+            ondelete="CASCADE",
+            name="fk_placement_step_package",
+        ),
+        CheckConstraint(_LEVELS, name="level"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    package_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    step_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
+    move_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("move.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    quantity: Optional[float] = Field(default=None, sa_column=Column(Float, nullable=True))
+    level: str = Field(default="0", sa_column=Column(Text, nullable=False, server_default="0"))
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    package_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    placement_id: Optional[int] = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("placement.id", ondelete="SET NULL"), nullable=True, index=True),
+    )
+    at: datetime = Field(sa_column=Column(DateTime, nullable=False))
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    # The move's code is kept as text so the history survives the placement's removal.
+    move: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    old: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    new: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+ALL_TABLES = ("party", "issue", "move", "position", "condition", "package", "step", "placement", "event")

@@ -1,0 +1,309 @@
+"""Immutable domain values: parties, moves, positions, conditions, packages and their history.
+
+These are what every other layer exchanges.  The database layer (``negotiator.db``) turns rows
+into these values and back; scenario files (``negotiator.scenario``) do the same for YAML; the
+evaluator, metrics, sequencer and tracker only ever see these values.  Nothing here knows about
+SQL, files or the command line.
+
+Numbers (quantities, bounds) are floats; weights and costs are ints.  A step's ordinal is its
+1-based index in ``Package.steps``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+
+from negotiator.domain.errors import InvalidValue, UnknownCode
+
+STANCES = ("demand", "offer", "oppose")
+STATUSES = ("draft", "proposed", "agreed", "implementing", "completed", "collapsed")
+LEVELS = ("0", "1", "2", "3", "reversed")
+COMPARATORS = (">=", "<=", ">", "<", "=", "!=")
+
+# Reserved words of the condition language (DESIGN §3); none of them can be a move code.
+KEYWORDS = frozenset(
+    {"includes", "excludes", "before", "after", "with", "by", "step", "and", "or", "not",
+     "if", "unless", "balance", "exposure", "steps"}
+)
+
+MOVE_CODE = re.compile(r"[a-z][a-z0-9]*([.-][a-z0-9]+)*")
+PARTY_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+ISSUE_CODE = MOVE_CODE
+PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_move_code(code: str) -> str:
+    """Return ``code`` if it is a valid move code (DESIGN §3), else raise InvalidValue."""
+    if not MOVE_CODE.fullmatch(code or ""):
+        raise InvalidValue(
+            f"'{code}' is not a valid move code: use lower-case words joined by '.' or '-', "
+            "e.g. rok.food-aid"
+        )
+    if code in KEYWORDS:
+        raise InvalidValue(f"'{code}' is a reserved word of the condition language")
+    return code
+
+
+def check_party_code(code: str) -> str:
+    if not PARTY_CODE.fullmatch(code or ""):
+        raise InvalidValue(f"'{code}' is not a valid party code: use letters and digits, e.g. DPRK")
+    return code
+
+
+def check_issue_code(code: str) -> str:
+    if not ISSUE_CODE.fullmatch(code or ""):
+        raise InvalidValue(f"'{code}' is not a valid issue code: use lower-case words, e.g. kaesong")
+    return code
+
+
+def check_package_name(name: str) -> str:
+    if not PACKAGE_NAME.fullmatch(name or ""):
+        raise InvalidValue(
+            f"'{name}' is not a valid package name: use letters, digits, '.', '_' or '-', "
+            "e.g. kaesong-first"
+        )
+    return name
+
+
+def format_number(value: float | int | None) -> str:
+    """Canonical text of a number: integral values without a decimal point."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def parse_number(text: str, what: str = "number") -> float:
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise InvalidValue(f"'{text}' is not a {what}: expected a number such as 300 or 12.5") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidValue(f"'{text}' is not a {what}: expected a finite number")
+    return value
+
+
+def parse_int(text: str | int, what: str, minimum: int | None = None) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise InvalidValue(f"{what} must be a whole number, not '{text}'") from None
+    if minimum is not None and value < minimum:
+        raise InvalidValue(f"{what} must be at least {minimum}, not {value}")
+    return value
+
+
+def parse_date(text: str | date, what: str = "date") -> date:
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise InvalidValue(f"'{text}' is not a valid {what}: expected YYYY-MM-DD, e.g. 2027-03-01") from None
+
+
+def parse_timestamp(text: str | date | datetime, what: str = "timestamp") -> datetime:
+    if isinstance(text, datetime):
+        return text
+    if isinstance(text, date):
+        return datetime(text.year, text.month, text.day)
+    raw = str(text).strip()
+    try:
+        return datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidValue(
+            f"'{text}' is not a valid {what}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, e.g. 2027-03-01"
+        ) from None
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A limit on a move's quantity, e.g. ``>= 300``."""
+
+    op: str
+    value: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.op} {format_number(self.value)}"
+
+    def holds(self, quantity: float) -> bool:
+        return compare(quantity, self.op, self.value)
+
+
+def compare(left: float, op: str, right: float) -> bool:
+    if op == ">=":
+        return left >= right
+    if op == "<=":
+        return left <= right
+    if op == ">":
+        return left > right
+    if op == "<":
+        return left < right
+    if op == "=":
+        return left == right
+    if op == "!=":
+        return left != right
+    raise ValueError(f"unknown comparator {op!r}")
+
+
+_BOUND = re.compile(r"\s*(>=|<=|!=|>|<|=)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*")
+
+
+def parse_bound(text: str) -> Bound:
+    """Parse ``OP NUMBER`` (e.g. ``>= 300``); raise InvalidValue otherwise."""
+    match = _BOUND.fullmatch(str(text))
+    if not match:
+        raise InvalidValue(
+            f"'{text}' is not a valid bound: expected an operator and a number, e.g. '>= 300' "
+            f"(operators: {' '.join(COMPARATORS)})"
+        )
+    return Bound(match.group(1), float(match.group(2)))
+
+
+@dataclass(frozen=True)
+class Party:
+    code: str
+    name: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Move:
+    code: str
+    actor: str
+    title: str
+    issue: str | None = None
+    description: str = ""
+    unit: str | None = None
+    cost: int = 1
+    reversible: bool = True
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Position:
+    party: str
+    move: str
+    stance: str
+    weight: int = 1
+    bound: Bound | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A party's acceptance rule (``party`` set) or a rule every package obeys (``party`` None)."""
+
+    text: str
+    party: str | None = None
+    name: str | None = None
+    soft: bool = False
+    source: str = ""
+
+    @property
+    def is_rule(self) -> bool:
+        return self.party is None
+
+
+@dataclass(frozen=True)
+class Placement:
+    move: str
+    quantity: float | None = None
+    level: str = "0"
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str = ""
+    due: date | None = None
+    placements: tuple[Placement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of a package's append-only history.
+
+    ``kind`` is e.g. ``created``, ``placed``, ``status`` or ``level`` (an implementation update,
+    ``new`` being the level ``0``..``3`` or ``reversed``).
+    """
+
+    at: datetime
+    kind: str
+    move: str | None = None
+    old: str | None = None
+    new: str | None = None
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    title: str = ""
+    description: str = ""
+    status: str = "draft"
+    based_on: str | None = None
+    steps: tuple[Step, ...] = ()
+    history: tuple[Event, ...] = ()
+
+    def step_of(self) -> dict[str, int]:
+        """Move code -> 1-based ordinal of the step holding it."""
+        return {p.move: i for i, step in enumerate(self.steps, 1) for p in step.placements}
+
+    def quantities(self) -> dict[str, float | None]:
+        return {p.move: p.quantity for step in self.steps for p in step.placements}
+
+    def placements(self) -> list[tuple[int, Placement]]:
+        return [(i, p) for i, step in enumerate(self.steps, 1) for p in step.placements]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything a package is judged against: parties, moves, positions, conditions."""
+
+    parties: tuple[Party, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    moves: tuple[Move, ...] = ()
+    positions: tuple[Position, ...] = ()
+    conditions: tuple[Condition, ...] = field(default=())
+
+    @cached_property
+    def party_by_code(self) -> dict[str, Party]:
+        return {p.code: p for p in self.parties}
+
+    @cached_property
+    def move_by_code(self) -> dict[str, Move]:
+        return {m.code: m for m in self.moves}
+
+    def party(self, code: str) -> Party:
+        try:
+            return self.party_by_code[code]
+        except KeyError:
+            raise UnknownCode("party", code, self.party_by_code) from None
+
+    def move(self, code: str) -> Move:
+        try:
+            return self.move_by_code[code]
+        except KeyError:
+            raise UnknownCode("move", code, self.move_by_code) from None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole scenario file: a catalogue and its packages (with their history)."""
+
+    catalogue: Catalogue = Catalogue()
+    packages: tuple[Package, ...] = ()

@@ -1,0 +1,129 @@
+"""The one renderer: a ``Table`` (or a JSON document) -> table | csv | json | markdown.
+
+Every listing and matrix goes through :func:`render`; commands never format cells themselves.
+
+CSV follows RFC 4180 (CRLF line ends, quotes doubled), is UTF-8 with a byte-order mark when it
+goes to a file (spreadsheets need it to read UTF-8), and guards against formula injection: a text
+cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``.
+Numbers stay numbers — only text is guarded, so ``-3`` as a number is written as ``-3``.
+
+JSON is a document: commands that have a richer shape than rows (``check``, ``compare``,
+``sequence``) pass their own; plain listings become a list of records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from negotiator.domain.errors import InvalidValue
+from negotiator.domain.table import Table
+
+FORMATS = ("table", "csv", "json", "markdown")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _plain(value: Any) -> Any:
+    """A cell as JSON/CSV should see it: dates as ISO text, integral floats as ints."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def csv_cell(value: Any) -> Any:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _text_cell(value: Any) -> Any:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def to_csv(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_cell(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def to_json(document: Any) -> str:
+    return json.dumps(_plain(document), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_text_table(table: Table, fmt: str) -> str:
+    from tabulate import tabulate
+
+    rows = [[_text_cell(cell) for cell in row] for row in table.rows]
+    style = "github" if fmt == "markdown" else "simple"
+    body = tabulate(rows, headers=list(table.headers), tablefmt=style, disable_numparse=False)
+    if fmt == "table" and not table.rows:
+        body = "(none)" if not table.headers else body + "\n(none)"
+    title = ""
+    if table.title:
+        title = (f"## {table.title}" if fmt == "markdown" else table.title) + "\n\n"
+    return title + body + "\n"
+
+
+def render_text(fmt: str, table: Table | None = None, document: Any = None) -> str:
+    """The text of a result in ``fmt``.  JSON uses ``document`` when given, else the records."""
+    if fmt not in FORMATS:
+        raise InvalidValue(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        return to_json(document if document is not None else (table.records() if table else []))
+    if table is None:
+        raise InvalidValue(f"this result has no {fmt} form; use --format json")
+    if fmt == "csv":
+        return to_csv(table)
+    return to_text_table(table, fmt)
+
+
+def write_output(text: str, output: str | None, fmt: str) -> Path | None:
+    """Print ``text``, or write it to ``output`` (CSV gets a BOM in files).  Returns the path."""
+    if not output or output == "-":
+        import click
+
+        click.echo(text, nl=False)
+        return None
+    path = Path(output)
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    try:
+        with open(path, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+    return path
+
+
+def render(fmt: str, output: str | None = None, table: Table | None = None, document: Any = None) -> Path | None:
+    return write_output(render_text(fmt, table=table, document=document), output, fmt)
