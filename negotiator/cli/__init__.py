@@ -32,6 +32,10 @@ COMMAND_MODULES = [
     ("negotiator.cli.packages", "track"),
     ("negotiator.cli.packages", "status"),
     ("negotiator.cli.packages", "log"),
+    ("negotiator.cli.scenario", "import_command"),
+    ("negotiator.cli.scenario", "export_command"),
+    ("negotiator.cli.scenario", "seed"),
+    ("negotiator.cli.demo", "demo"),
 ]
 
 EXAMPLES = """
@@ -92,7 +96,7 @@ def _fail(message: str, status: int) -> None:
     sys.exit(status)
 
 
-@click.group(cls=RootGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("negotiator", cls=RootGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     envvar="NEGOTIATOR_DB",

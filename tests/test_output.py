@@ -1,0 +1,83 @@
+"""The one renderer: CSV per RFC 4180 with formula guarding, JSON documents, tables, files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from negotiator.domain.table import Table
+from negotiator.output import csv_cell, render, render_text
+
+TABLE = Table(
+    ("move", "party", "value", "note"),
+    (
+        ("rok.food-aid", "DPRK", 3, "=HYPERLINK(\"x\")"),
+        ("kaesong.wage", "ROK", -2, "-cost to the actor"),
+        ("nll.joint-fishing-area", "DPRK", 1.5, 'says "yes", then\nno'),
+        ("x", "@JPN", 2.0, "\tindented"),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2 net", "'-2 net"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("plain", "plain"),
+        (-3, -3),
+        (2.0, 2),
+        (None, ""),
+        (True, "true"),
+    ],
+)
+def test_csv_cells_guard_formulas_but_keep_numbers(value, expected):
+    assert csv_cell(value) == expected
+
+
+def test_csv_is_rfc4180_and_reads_back():
+    text = render_text("csv", table=TABLE)
+    assert text.startswith("move,party,value,note\r\n")
+    assert text.count("\r\n") == 5  # the embedded newline is inside quotes, not a record end
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[1] == ["rok.food-aid", "DPRK", "3", "'=HYPERLINK(\"x\")"]
+    assert rows[2][2] == "-2" and rows[2][3] == "'-cost to the actor"
+    assert rows[3][3] == 'says "yes", then\nno'
+    assert rows[4][1] == "'@JPN" and rows[4][2] == "2"
+
+
+def test_csv_file_has_a_byte_order_mark_and_stdout_does_not(tmp_path, capsys):
+    path = render("csv", str(tmp_path / "m.csv"), table=TABLE)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw[3:].startswith(b"move,party")
+    render("csv", None, table=TABLE)
+    assert not capsys.readouterr().out.startswith("\ufeff")
+
+
+def test_json_of_a_table_is_a_list_of_records_with_numbers():
+    records = json.loads(render_text("json", table=TABLE))
+    assert records[1] == {"move": "kaesong.wage", "party": "ROK", "value": -2, "note": "-cost to the actor"}
+    assert records[3]["value"] == 2 and isinstance(records[2]["value"], float)
+
+
+def test_json_prefers_the_document_when_given():
+    assert json.loads(render_text("json", table=TABLE, document={"packages": []})) == {"packages": []}
+
+
+def test_markdown_and_table_show_every_row():
+    for fmt in ("markdown", "table"):
+        text = render_text(fmt, table=TABLE)
+        for row in TABLE.rows:
+            assert row[0] in text
+    assert render_text("markdown", table=TABLE).splitlines()[1].startswith("|--")
+
+
+def test_empty_listing_says_none():
+    assert "(none)" in render_text("table", table=Table(("code",), ()))
