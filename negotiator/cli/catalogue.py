@@ -42,8 +42,9 @@ def party() -> None:
 @click.argument("code")
 @click.option("--name", required=True, help="Full name, e.g. \"Republic of Korea\".")
 @click.option("--notes", default="", help="Free text.")
+@click.option("--source", default="", help="Where this comes from: file and passage.")
 @pass_store
-def party_add(store, code: str, name: str, notes: str) -> None:
+def party_add(store, code: str, name: str, notes: str, source: str) -> None:
     """Add a party.
 
     \b
@@ -53,7 +54,7 @@ def party_add(store, code: str, name: str, notes: str) -> None:
     from negotiator.db.catalogue import add_party
 
     with store.write() as session:
-        add_party(session, code, name, notes)
+        add_party(session, code, name, notes, source)
     done(f"added party {code}")
 
 
@@ -90,8 +91,9 @@ def party_show(store, code: str, fmt: str, output: str | None) -> None:
 @click.option("--code", "new_code", default=None, help="New code. " + _KEEP_HELP)
 @click.option("--name", default=None, help=_KEEP_HELP)
 @click.option("--notes", default=None, help=_KEEP_HELP)
+@click.option("--source", default=None, help=_KEEP_HELP)
 @pass_store
-def party_edit(store, code: str, new_code, name, notes) -> None:
+def party_edit(store, code: str, new_code, name, notes, source) -> None:
     """Change a party's code, name or notes.
 
     \b
@@ -101,7 +103,7 @@ def party_edit(store, code: str, new_code, name, notes) -> None:
     from negotiator.db.catalogue import edit_party
 
     with store.write() as session:
-        edit_party(session, code, new_code=_keep(new_code), name=_keep(name), notes=_keep(notes))
+        edit_party(session, code, new_code=_keep(new_code), name=_keep(name), notes=_keep(notes), source=_keep(source))
     done(f"updated party {new_code or code}")
 
 

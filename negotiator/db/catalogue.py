@@ -81,19 +81,19 @@ def _count(session: Session, statement) -> int:
 # --- parties ---------------------------------------------------------------------------------
 
 
-def add_party(session: Session, code: str, name: str, notes: str = "") -> PartyRow:
+def add_party(session: Session, code: str, name: str, notes: str = "", source: str = "") -> PartyRow:
     check_party_code(code)
     if not name.strip():
         raise InvalidValue("a party needs a name (--name)")
     if session.exec(select(PartyRow).where(PartyRow.code == code)).first() is not None:
         raise DuplicateCode("party", code, "use `negotiator party edit` to change it")
-    row = PartyRow(code=code, name=name.strip(), notes=notes)
+    row = PartyRow(code=code, name=name.strip(), notes=notes, source=source)
     session.add(row)
     session.flush()
     return row
 
 
-def edit_party(session: Session, code: str, new_code=KEEP, name=KEEP, notes=KEEP) -> PartyRow:
+def edit_party(session: Session, code: str, new_code=KEEP, name=KEEP, notes=KEEP, source=KEEP) -> PartyRow:
     row = get_party(session, code)
     if new_code is not KEEP and new_code != code:
         check_party_code(new_code)
@@ -106,6 +106,8 @@ def edit_party(session: Session, code: str, new_code=KEEP, name=KEEP, notes=KEEP
         row.name = name.strip()
     if notes is not KEEP:
         row.notes = notes
+    if source is not KEEP:
+        row.source = source
     session.add(row)
     session.flush()
     return row

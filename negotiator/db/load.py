@@ -48,8 +48,8 @@ def _rows(connection: "Connection", sql: str, params: dict | None = None, **type
 
 def load_catalogue(connection: "Connection") -> Catalogue:
     parties = tuple(
-        Party(code, name, notes or "")
-        for code, name, notes in _rows(connection, "SELECT code, name, notes FROM party ORDER BY code")
+        Party(code, name, notes or "", source or "")
+        for code, name, notes, source in _rows(connection, "SELECT code, name, notes, source FROM party ORDER BY code")
     )
     issues = tuple(
         Issue(code, title) for code, title in _rows(connection, "SELECT code, title FROM issue ORDER BY code")

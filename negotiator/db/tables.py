@@ -50,6 +50,7 @@ class PartyRow(SQLModel, table=True):
     code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     name: str = Field(sa_column=Column(Text, nullable=False))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class IssueRow(SQLModel, table=True):

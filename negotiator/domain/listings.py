@@ -61,6 +61,7 @@ def party_record(catalogue: Catalogue, party: Party) -> dict:
         "code": party.code,
         "name": party.name,
         "notes": party.notes,
+        "source": party.source,
         "moves": [m.code for m in catalogue.moves if m.actor == party.code],
         "positions": [f"{p.stance} {p.move}" for p in catalogue.positions if p.party == party.code],
         "conditions": [c.text for c in catalogue.conditions if c.party == party.code],

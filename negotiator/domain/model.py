@@ -172,6 +172,7 @@ class Party:
     code: str
     name: str
     notes: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)

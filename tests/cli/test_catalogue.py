@@ -40,6 +40,8 @@ def test_party_list_json_is_a_list_of_records(korea):
     parties = _json(korea, "party", "list")
     assert [p["code"] for p in parties] == ["DPRK", "JPN", "ROK"]
     assert parties[2] == {"code": "ROK", "name": "Republic of Korea", "moves": 2, "notes": ""}
+    korea.ok("party", "edit", "ROK", "--source", "004_2d9df996ed8380ea.txt: Seoul")
+    assert _json(korea, "party", "show", "ROK")["source"] == "004_2d9df996ed8380ea.txt: Seoul"
 
 
 def test_move_show_lists_every_position_on_it(korea):
