@@ -45,7 +45,6 @@ def upgrade() -> None:
     sa.Column('code', sa.Text(), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.Column('notes', sa.Text(), server_default='', nullable=False),
-    sa.Column('source', sa.Text(), server_default='', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_party')),
     sa.UniqueConstraint('code', name=op.f('uq_party_code'))
     )

@@ -45,13 +45,20 @@ def test_a_newer_schema_is_refused(cli, db_snapshot):
     assert outcome.exit_code == 1 and "newer version" in outcome.error_lines[0]
 
 
-def test_an_older_schema_names_db_upgrade(cli, monkeypatch):
-    from negotiator.db import schema
+def test_an_older_schema_names_db_upgrade_and_upgrade_fixes_it(empty_db_url, db_snapshot):
+    from negotiator.db import migrate
+    from negotiator.db.schema import KNOWN_REVISIONS
+    from tests.conftest import Cli
 
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", ("0000", *schema.KNOWN_REVISIONS))
-    _set_revision(cli.db, "0000")
-    outcome = cli("party", "list")
-    assert outcome.exit_code == 1 and "run `negotiator db upgrade`" in outcome.error_lines[0]
+    migrate.upgrade(Store(empty_db_url), KNOWN_REVISIONS[0])
+    cli = Cli(empty_db_url)
+    for command in (("party", "list"), ("party", "add", "X", "--name", "x")):
+        outcome = cli(*command)
+        assert outcome.exit_code == 1 and len(outcome.error_lines) == 1
+        assert "older than this negotiator" in outcome.error_lines[0]
+        assert "run `negotiator db upgrade`" in outcome.error_lines[0]
+    cli.ok("db", "upgrade")
+    cli.ok("party", "add", "X", "--name", "x")
 
 
 def test_reading_a_missing_file_does_not_create_it(tmp_path):

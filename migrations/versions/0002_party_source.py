@@ -1,0 +1,29 @@
+"""party source: where each party's entry comes from, like moves, positions and conditions.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23 17:58:19.131885
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate may render AutoString columns)
+
+
+revision: str = '0002'
+down_revision: Union[str, None] = '0001'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('party', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.Text(), server_default='', nullable=False))
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('party', schema=None) as batch_op:
+        batch_op.drop_column('source')
+
