@@ -35,7 +35,7 @@ def _report_removed(what: str, removed: list[str]) -> None:
 
 @click.group()
 def party() -> None:
-    """The parties to the talks (e.g. USA, ROK, DPRK)."""
+    """The parties to the talks, such as USA, ROK and DPRK."""
 
 
 @party.command("add")
@@ -125,7 +125,7 @@ def party_rm(store, code: str, cascade: bool) -> None:
 
 @click.group()
 def issue() -> None:
-    """Negotiating tracks or topics (e.g. kaesong, nll, abductions)."""
+    """Negotiating tracks or topics, such as kaesong, nll or abductions."""
 
 
 @issue.command("add")
@@ -209,7 +209,7 @@ def issue_rm(store, code: str, cascade: bool) -> None:
 
 @click.group()
 def move() -> None:
-    """Moves: things one party can do (e.g. rok.food-aid, kaesong.wage)."""
+    """Moves: things one party can do, such as rok.food-aid or kaesong.wage."""
 
 
 @move.command("add")
