@@ -20,6 +20,9 @@ MATRIX_KINDS: dict[str, tuple[str, str]] = {
     "values": ("negotiator.cli.catalogue", "values_matrix"),
     "package": ("negotiator.cli.packages", "package_grid_matrix"),
     "implementation": ("negotiator.cli.packages", "implementation_status_matrix"),
+    "satisfaction": ("negotiator.cli.check", "satisfaction_matrix"),
+    "conditions": ("negotiator.cli.check", "conditions_matrix"),
+    "balance": ("negotiator.cli.sequence", "balance_matrix"),
 }
 
 # Kinds about a single package.

@@ -114,3 +114,47 @@ def implementation_matrix(catalogue: Catalogue, state) -> Table:
         tuple(rows),
         title=f"Implementation of {state.package}{when} (realised value per move × party)",
     )
+
+
+def satisfaction_matrix(catalogue: Catalogue, packages) -> Table:
+    """Packages × parties: whether each package satisfies each party (§3), with its validity
+    (every rule obeyed) and how many parties it satisfies."""
+    from negotiator.domain.evaluate import Checker
+
+    checker = Checker(catalogue, explain_passes=False)
+    parties = [p.code for p in catalogue.parties]
+    rows = []
+    for package in packages:
+        check = checker.check(package)
+        satisfied = {p.party: p.satisfied for p in check.parties}
+        rows.append((check.package, check.valid, sum(satisfied.values()), *(satisfied.get(p) for p in parties)))
+    return Table(
+        ("package", "valid", "satisfied", *parties),
+        tuple(rows),
+        title="Satisfaction (packages × parties)",
+    )
+
+
+def conditions_matrix(catalogue: Catalogue, packages) -> Table:
+    """Conditions × packages: ``pass`` or ``FAIL`` for every condition (rules first, then each
+    party's, position bounds included) on every package."""
+    from negotiator.domain.evaluate import Checker
+    from negotiator.domain.model import Package
+
+    checker = Checker(catalogue, explain_passes=False)
+
+    def results(package):
+        check = checker.check(package)
+        return list(check.rules) + [r for party in check.parties for r in party.conditions]
+
+    judged = results(Package(name=""))  # every condition, in the order the checker reports them
+    columns = [(package.name, results(package)) for package in packages]
+    rows = tuple(
+        (r.party, r.name, r.text, r.origin, r.soft, *("pass" if column[i].passed else "FAIL" for _, column in columns))
+        for i, r in enumerate(judged)
+    )
+    return Table(
+        ("party", "name", "condition", "origin", "soft", *(name for name, _ in columns)),
+        rows,
+        title="Conditions × packages (no party: a rule)",
+    )

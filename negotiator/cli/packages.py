@@ -1,0 +1,445 @@
+"""Drafting and tracking packages: ``package ...``, ``track``, ``status`` and ``log``.
+
+Thin: each command parses its options, calls ``negotiator.db.packages`` inside one write
+transaction (or loads the catalogue and packages for reading), and hands tables built by
+``negotiator.domain`` to the one renderer.  The ``package`` and ``implementation`` matrix builders
+live here too (``negotiator.cli.matrix`` looks them up by name).
+"""
+
+from __future__ import annotations
+
+import click
+
+from negotiator.cli.common import done, emit, note, output_options, pass_store
+from negotiator.domain.model import STATUSES
+
+_DATE_HELP = "ISO date, YYYY-MM-DD (e.g. 2027-03-01)."
+
+
+def _date(text: str | None, what: str):
+    if text is None:
+        return None
+    from negotiator.domain.model import parse_date
+
+    return parse_date(text, what)
+
+
+def _read(store, name: str, history: bool = False):
+    """The catalogue and the one named package."""
+    from negotiator.db.load import load_catalogue, load_packages
+
+    with store.read() as connection:
+        catalogue = load_catalogue(connection)
+        (package,) = load_packages(connection, [name], history=history)
+    return catalogue, package
+
+
+def _emit_sections(fmt: str, output: str | None, tables, document, csv_table) -> None:
+    """A result of several tables: JSON as one document, CSV as its one matrix, and table or
+    Markdown as the tables one after another."""
+    if fmt == "json":
+        emit(fmt, output, document=document)
+        return
+    if fmt == "csv":
+        emit(fmt, output, table=csv_table)
+        return
+    from negotiator.output import render_text, write_output
+
+    text = "\n".join(render_text(fmt, table=table) for table in tables)
+    path = write_output(text, output, fmt)
+    if path is not None:
+        click.echo(f"wrote {path}", err=True)
+
+
+# --- package ---------------------------------------------------------------------------------
+
+
+@click.group()
+def package() -> None:
+    """Draft reciprocal step-by-step packages and follow their status.
+
+    \b
+    Example session:
+      negotiator package new freeze-first --title "Freeze for relief"
+      negotiator package step add freeze-first --label "Freeze" --due 2027-03-01
+      negotiator package place freeze-first dprk.freeze --step 1
+      negotiator package place freeze-first kaesong.wage --step 2 --qty 120
+      negotiator package show freeze-first
+      negotiator package status-set freeze-first agreed
+    """
+
+
+@package.command("new")
+@click.argument("name")
+@click.option("--title", default="", help="A one-line title.")
+@click.option("--description", default="", help="Free text.")
+@click.option("--from", "from_", metavar="OTHER", default=None, help="Start as a copy of package OTHER (based on it).")
+@pass_store
+def package_new(store, name: str, title: str, description: str, from_: str | None) -> None:
+    """Create an empty draft package (or a copy of another with --from).
+
+    \b
+    Examples:
+      negotiator package new kaesong-first --title "Kaesong and NLL, infrastructure first"
+      negotiator package new kaesong-later --from kaesong-first
+    """
+    from negotiator.db.packages import new_package
+
+    with store.write() as session:
+        new_package(session, name, title=title, description=description, from_=from_)
+    done(f"created package {name}" + (f" from {from_}" if from_ else ""))
+
+
+@package.command("list")
+@output_options
+@pass_store
+def package_list(store, fmt: str, output: str | None) -> None:
+    """List packages: name, title, status, steps, moves, based on, last update."""
+    from negotiator.db.packages import package_summaries
+    from negotiator.domain.drafting import packages_table
+
+    with store.read() as connection:
+        rows = package_summaries(connection)
+    emit(fmt, output, table=packages_table(rows))
+
+
+@package.command("show")
+@click.argument("name")
+@output_options
+@pass_store
+def package_show(store, name: str, fmt: str, output: str | None) -> None:
+    """Show a package as a grid (steps × parties) and which parties it satisfies.
+
+    Each cell holds the moves that party takes in that step, with quantities.  Below the grid,
+    one line per party says whether the package satisfies its conditions and, if not, why.
+    CSV gives the grid only (the same as `matrix package NAME`).
+    """
+    from negotiator.domain.drafting import show_document, verdicts_table
+    from negotiator.domain.evaluate import Checker
+    from negotiator.domain.matrices import package_matrix
+
+    catalogue, found = _read(store, name)
+    check = Checker(catalogue).check(found)
+    grid = package_matrix(catalogue, found)
+    _emit_sections(fmt, output, [grid, verdicts_table(check)], show_document(catalogue, found, check), grid)
+
+
+@package.command("copy")
+@click.argument("source")
+@click.argument("name")
+@pass_store
+def package_copy(store, source: str, name: str) -> None:
+    """Copy a package (steps and placements) into a new draft based on it.
+
+    \b
+    Example:
+      negotiator package copy kaesong-first kaesong-variant
+    """
+    from negotiator.db.packages import copy_package
+
+    with store.write() as session:
+        copy_package(session, source, name)
+    done(f"copied {source} to {name}")
+
+
+@package.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_store
+def package_rename(store, old: str, new: str) -> None:
+    """Rename a package (its history and the packages based on it follow)."""
+    from negotiator.db.packages import rename_package
+
+    with store.write() as session:
+        rename_package(session, old, new)
+    done(f"renamed {old} to {new}")
+
+
+@package.command("rm")
+@click.argument("name")
+@pass_store
+def package_rm(store, name: str) -> None:
+    """Remove a package with its steps, placements and history."""
+    from negotiator.db.packages import remove_package
+
+    with store.write() as session:
+        remove_package(session, name)
+    done(f"removed package {name}")
+
+
+@package.command("edit")
+@click.argument("name")
+@click.option("--title", default=None, help="New title.")
+@click.option("--description", default=None, help="New description.")
+@pass_store
+def package_edit(store, name: str, title: str | None, description: str | None) -> None:
+    """Change a package's title or description."""
+    from negotiator.db.packages import edit_package
+
+    with store.write() as session:
+        edit_package(session, name, title=title, description=description)
+    done(f"updated package {name}")
+
+
+@package.group("step")
+def step() -> None:
+    """Add, remove, reorder or edit a package's steps (always numbered 1..n)."""
+
+
+@step.command("add")
+@click.argument("name")
+@click.option("--label", default="", help='What happens in the step, e.g. "Resume talks".')
+@click.option("--due", default=None, metavar="DATE", help="Due date. " + _DATE_HELP)
+@click.option("--at", "at", type=int, default=None, metavar="N", help="Insert as step N (later steps move down).")
+@pass_store
+def step_add(store, name: str, label: str, due: str | None, at: int | None) -> None:
+    """Add a step at the end (or as step N with --at).
+
+    \b
+    Example:
+      negotiator package step add kaesong-first --label "Resume talks" --due 2027-03-01
+    """
+    from negotiator.db.packages import add_step
+
+    due_date = _date(due, "due date")
+    with store.write() as session:
+        ordinal = add_step(session, name, label=label, due=due_date, at=at)
+    done(f"added step {ordinal} to {name}")
+
+
+@step.command("edit")
+@click.argument("name")
+@click.argument("number", type=int)
+@click.option("--label", default=None, help="New label.")
+@click.option("--due", default=None, metavar="DATE", help="New due date. " + _DATE_HELP)
+@click.option("--no-due", is_flag=True, help="Remove the due date.")
+@pass_store
+def step_edit(store, name: str, number: int, label: str | None, due: str | None, no_due: bool) -> None:
+    """Change a step's label or due date."""
+    from negotiator.db.packages import edit_step
+
+    due_date = _date(due, "due date")
+    with store.write() as session:
+        edit_step(session, name, number, label=label, due=due_date, clear_due=no_due)
+    done(f"updated step {number} of {name}")
+
+
+@step.command("rm")
+@click.argument("name")
+@click.argument("number", type=int)
+@click.option("--cascade", is_flag=True, help="Also remove the moves placed in it.")
+@pass_store
+def step_rm(store, name: str, number: int, cascade: bool) -> None:
+    """Remove step N (refused while it holds moves, unless --cascade); later steps move up."""
+    from negotiator.db.packages import remove_step
+
+    with store.write() as session:
+        removed = remove_step(session, name, number, cascade=cascade)
+    done(f"removed step {number} of {name}" + (f" and its moves {', '.join(removed)}" if removed else ""))
+
+
+@step.command("move")
+@click.argument("name")
+@click.argument("number", type=int)
+@click.option("--to", "to", type=int, required=True, metavar="M", help="The step's new position.")
+@pass_store
+def step_move(store, name: str, number: int, to: int) -> None:
+    """Move step N to position M; the steps between shift by one.
+
+    \b
+    Example:
+      negotiator package step move kaesong-first 3 --to 1
+    """
+    from negotiator.db.packages import move_step
+
+    with store.write() as session:
+        move_step(session, name, number, to)
+    done(f"moved step {number} of {name} to {to}")
+
+
+@package.command("place")
+@click.argument("name")
+@click.argument("move")
+@click.option("--step", "step_", type=int, default=None, metavar="N",
+              help="The step (default: the last; N = steps + 1 adds a step).")
+@click.option("--qty", default=None, metavar="X", help="Quantity, for a move with a unit (e.g. 120).")
+@pass_store
+def package_place(store, name: str, move: str, step_: int | None, qty: str | None) -> None:
+    """Place a move in a step (a move is placed at most once per package).
+
+    \b
+    Examples:
+      negotiator package place kaesong-first rok.food-aid --step 1
+      negotiator package place kaesong-first kaesong.wage --step 1 --qty 120
+    """
+    from negotiator.db.packages import place_move
+    from negotiator.domain.model import parse_number
+
+    quantity = parse_number(qty, "quantity") if qty is not None else None
+    with store.write() as session:
+        ordinal, warning = place_move(session, name, move, step=step_, quantity=quantity)
+    if warning:
+        note(warning)
+    done(f"placed {move} in step {ordinal} of {name}")
+
+
+@package.command("unplace")
+@click.argument("name")
+@click.argument("move")
+@pass_store
+def package_unplace(store, name: str, move: str) -> None:
+    """Take a move out of a package."""
+    from negotiator.db.packages import unplace_move
+
+    with store.write() as session:
+        ordinal = unplace_move(session, name, move)
+    done(f"removed {move} from step {ordinal} of {name}")
+
+
+@package.command("shift")
+@click.argument("name")
+@click.argument("move")
+@click.option("--to", "to", type=int, required=True, metavar="N", help="The step to move it to.")
+@pass_store
+def package_shift(store, name: str, move: str, to: int) -> None:
+    """Move a placed move to another step.
+
+    \b
+    Example:
+      negotiator package shift kaesong-first nll.naval-cbms --to 1
+    """
+    from negotiator.db.packages import shift_move
+
+    with store.write() as session:
+        before, after = shift_move(session, name, move, to)
+    done(f"{move} is in step {after} of {name}" + (f" (was {before})" if before != after else " already"))
+
+
+@package.command("status-set")
+@click.argument("name")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--force", is_flag=True, help="Allow going back (needs --note).")
+@click.option("--note", default="", help="Why; required with --force.")
+@click.option("--on", default=None, metavar="DATE", help="When it happened (default: now). " + _DATE_HELP)
+@pass_store
+def package_status_set(store, name: str, status: str, force: bool, note: str, on: str | None) -> None:
+    """Set a package's status: draft → proposed → agreed → implementing → completed | collapsed.
+
+    Going forward is free; going back (or between completed and collapsed) needs --force and a
+    --note saying why.
+
+    \b
+    Example:
+      negotiator package status-set kaesong-first agreed --on 2027-02-01
+    """
+    from negotiator.db.packages import set_status
+
+    on_date = _date(on, "date")
+    with store.write() as session:
+        old = set_status(session, name, status, force=force, note=note, on=on_date)
+    done(f"{name}: {old} → {status}")
+
+
+# --- tracking --------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("package_name", metavar="PKG")
+@click.argument("move")
+@click.argument("level")
+@click.option("--on", default=None, metavar="DATE", help="When it happened (default: now). " + _DATE_HELP)
+@click.option("--note", default="", help="What happened.")
+@click.option("--source", default="", help="Where that is reported.")
+@pass_store
+def track(store, package_name: str, move: str, level: str, on: str | None, note: str, source: str) -> None:
+    """Record how far a move of an agreed package has been implemented.
+
+    LEVEL is 0 (not started), 1 (minimal), 2 (intermediate), 3 (full) or reversed.  Only agreed
+    or implementing packages are tracked; the first update moves an agreed package to
+    implementing.
+
+    \b
+    Example:
+      negotiator track kaesong-first rok.food-aid 3 --on 2027-03-02 --note "first shipment delivered"
+    """
+    from negotiator.db.packages import track_move
+
+    on_date = _date(on, "date")
+    with store.write() as session:
+        old, new, started = track_move(session, package_name, move, level, on=on_date, note=note, source=source)
+    if started:
+        done(f"{package_name}: agreed → implementing")
+    done(f"{move} in {package_name}: {old} → {new}")
+
+
+@click.command()
+@click.argument("package_name", metavar="PKG")
+@click.option("--as-of", default=None, metavar="DATE", help="The state on DATE (default: every update so far, due dates judged against today). " + _DATE_HELP)
+@output_options
+@pass_store
+def status(store, package_name: str, as_of: str | None, fmt: str, output: str | None) -> None:
+    """Where a package's implementation stands (on a date with --as-of).
+
+    Per step and move its level; per party what it has delivered and received (values weighted
+    by level/3, reversed counting as 0), its realised balance and exposure; the current step;
+    overdue steps; and the parties in arrears.  CSV gives the implementation matrix.
+
+    \b
+    Example:
+      negotiator status kaesong-first --as-of 2027-06-30
+    """
+    from datetime import date
+
+    from negotiator.domain.matrices import implementation_matrix
+    from negotiator.domain.tracker import moves_table, package_status, parties_table, status_document, steps_table
+
+    catalogue, found = _read(store, package_name, history=True)
+    state = package_status(catalogue, found, _date(as_of, "--as-of date"), today=date.today())
+    parties = [p.code for p in catalogue.parties]
+    _emit_sections(
+        fmt, output,
+        [moves_table(state), steps_table(state, parties), parties_table(state)],
+        status_document(state),
+        implementation_matrix(catalogue, state),
+    )
+
+
+@click.command()
+@click.argument("package_name", metavar="PKG")
+@output_options
+@pass_store
+def log(store, package_name: str, fmt: str, output: str | None) -> None:
+    """A package's history: every drafting change, status change and implementation update.
+
+    \b
+    Example:
+      negotiator log kaesong-first --format csv --output history.csv
+    """
+    from negotiator.domain.drafting import log_table
+
+    _, found = _read(store, package_name, history=True)
+    emit(fmt, output, table=log_table(found))
+
+
+# --- matrices (looked up by negotiator.cli.matrix) ---------------------------------------------
+
+
+def package_grid_matrix(store, packages, as_of):
+    from negotiator.domain.matrices import package_matrix
+
+    catalogue, found = _read(store, packages[0])
+    return package_matrix(catalogue, found)
+
+
+def implementation_status_matrix(store, packages, as_of):
+    from datetime import date
+
+    from negotiator.domain.matrices import implementation_matrix
+    from negotiator.domain.tracker import package_status
+
+    when = _date(as_of, "--as-of date")
+    catalogue, found = _read(store, packages[0], history=True)
+    return implementation_matrix(catalogue, package_status(catalogue, found, when, today=date.today()))
+
+
+__all__ = ["package", "track", "status", "log"]

@@ -1,0 +1,554 @@
+"""Every write to packages, their steps and placements, and their history.
+
+Each public function takes a SQLModel session inside the one transaction of a command
+(``store.write()``), applies the drafting rules of ``negotiator.domain.drafting`` and appends an
+``event`` row describing what it changed, so that ``log`` tells the whole story and a failing
+command writes nothing.
+
+Concurrency: every mutation first locks its package row (``SELECT ... FOR UPDATE`` on
+PostgreSQL; on SQLite the write transaction already began with ``BEGIN IMMEDIATE``, which holds
+the database's one write lock), so two writers on the same package take turns and each sees the
+other's committed work — e.g. only the first of two concurrent ``track`` commands moves the
+package from agreed to implementing.
+
+Steps are renumbered in two phases because ``(package_id, ordinal)`` is unique and checked row by
+row: the steps that change go to the negative of their new ordinal first, then to the ordinal
+itself.
+
+Event kinds written here: ``created``, ``renamed``, ``title``, ``description``, ``step-added``,
+``step-removed``, ``step-moved``, ``step-edited``, ``placed``, ``unplaced``, ``shifted``,
+``status`` and ``level`` (an implementation update: ``move`` the move, ``new`` the level).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from negotiator.db.tables import EventRow, MoveRow, PackageRow, PlacementRow, StepRow
+from negotiator.domain import drafting
+from negotiator.domain.errors import DuplicateCode, InvalidValue, Referenced, UnknownCode
+from negotiator.domain.model import (
+    LEVELS,
+    Event,
+    Move,
+    Package,
+    check_package_name,
+    format_number,
+)
+from negotiator.domain.tracker import parse_level
+
+# Once a package is agreed its steps and placements are what the parties signed.
+EDITABLE = ("draft", "proposed")
+
+
+def now() -> datetime:
+    return datetime.now()
+
+
+def moment(on: date | None) -> datetime:
+    """The timestamp of an event dated ``on`` (the start of that day), or now."""
+    if on is None:
+        return now()
+    return datetime(on.year, on.month, on.day)
+
+
+# -- lookups -----------------------------------------------------------------------------------
+
+
+def lock_package(session: Session, name: str) -> PackageRow:
+    """The package row, locked against other writers until the transaction ends."""
+    row = session.exec(select(PackageRow).where(PackageRow.name == name).with_for_update()).first()
+    if row is None:
+        names = session.exec(select(PackageRow.name)).all()
+        raise UnknownCode("package", name, names)
+    return row
+
+
+def _exists(session: Session, name: str) -> bool:
+    return session.exec(select(PackageRow.id).where(PackageRow.name == name)).first() is not None
+
+
+def _move(session: Session, code: str) -> MoveRow:
+    row = session.exec(select(MoveRow).where(MoveRow.code == code)).first()
+    if row is None:
+        raise UnknownCode("move", code, session.exec(select(MoveRow.code)).all())
+    return row
+
+
+def _move_value(row: MoveRow) -> Move:
+    return Move(code=row.code, actor="", title=row.title, unit=row.unit, cost=row.cost)
+
+
+def _steps(session: Session, package: PackageRow) -> list[StepRow]:
+    return list(
+        session.exec(select(StepRow).where(StepRow.package_id == package.id).order_by(StepRow.ordinal)).all()
+    )
+
+
+def _step(session: Session, package: PackageRow, ordinal: int) -> StepRow:
+    steps = _steps(session, package)
+    drafting.check_ordinal(ordinal, len(steps))
+    return steps[ordinal - 1]
+
+
+def _placement(session: Session, package: PackageRow, code: str) -> tuple[PlacementRow, StepRow]:
+    move = _move(session, code)
+    found = session.exec(
+        select(PlacementRow, StepRow)
+        .join(StepRow, StepRow.id == PlacementRow.step_id)
+        .where(PlacementRow.package_id == package.id, PlacementRow.move_id == move.id)
+    ).first()
+    if found is None:
+        raise InvalidValue(f"move '{code}' is not in package '{package.name}'")
+    return found
+
+
+def _check_editable(package: PackageRow) -> None:
+    if package.status not in EDITABLE:
+        raise InvalidValue(
+            f"package '{package.name}' is {package.status}, so its steps are fixed; copy it "
+            f"(negotiator package copy {package.name} NEW) or set it back to proposed with "
+            "package status-set --force --note"
+        )
+
+
+def _record(
+    session: Session,
+    package: PackageRow,
+    kind: str,
+    *,
+    move: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+    note: str = "",
+    source: str = "",
+    placement_id: int | None = None,
+    at: datetime | None = None,
+) -> EventRow:
+    stamp = at or now()
+    package.updated_at = now()
+    session.add(package)
+    row = EventRow(
+        package_id=package.id, placement_id=placement_id, at=stamp, kind=kind,
+        move=move, old=old, new=new, note=note or "", source=source or "",
+    )
+    session.add(row)
+    return row
+
+
+def _renumber(session: Session, steps: list[StepRow], mapping: dict[int, int]) -> None:
+    """Give each step its new ordinal (old -> new over ``steps``), in two phases."""
+    changing = [(s, mapping[s.ordinal]) for s in steps if s.ordinal in mapping and mapping[s.ordinal] != s.ordinal]
+    for step, new in changing:
+        step.ordinal = -new
+        session.add(step)
+    session.flush()
+    for step, new in changing:
+        step.ordinal = new
+        session.add(step)
+    session.flush()
+
+
+def _step_text(ordinal: int, label: str = "", due: date | None = None) -> str:
+    text = f"step {ordinal}"
+    if label:
+        text += f": {label}"
+    if due is not None:
+        text += f" (due {due.isoformat()})"
+    return text
+
+
+def _placed_text(ordinal: int, quantity: float | None, unit: str | None) -> str:
+    text = f"step {ordinal}"
+    if quantity is not None:
+        text += f", {format_number(quantity)}" + (f" {unit}" if unit else "")
+    return text
+
+
+# -- packages ----------------------------------------------------------------------------------
+
+
+def new_package(
+    session: Session, name: str, title: str = "", description: str = "", from_: str | None = None
+) -> PackageRow:
+    """A new empty draft, or with ``from_`` a copy of that package ``based_on`` it."""
+    if from_ is not None:
+        row = copy_package(session, from_, name)
+        if title:
+            row.title = title
+        if description:
+            row.description = description
+        return row
+    check_package_name(name)
+    if _exists(session, name):
+        raise DuplicateCode("package", name, "choose another name or remove it first")
+    stamp = now()
+    row = PackageRow(name=name, title=title or "", description=description or "", status="draft",
+                     created_at=stamp, updated_at=stamp)
+    session.add(row)
+    session.flush()
+    _record(session, row, "created", new="draft", at=stamp)
+    return row
+
+
+def copy_package(session: Session, source: str, name: str) -> PackageRow:
+    """A new draft with ``source``'s title, steps and placements, ``based_on`` it.
+
+    Implementation levels are not copied: the copy is a new proposal, not yet carried out.
+    """
+    check_package_name(name)
+    original = lock_package(session, source)
+    if _exists(session, name):
+        raise DuplicateCode("package", name, "choose another name or remove it first")
+    stamp = now()
+    row = PackageRow(name=name, title=original.title, description=original.description, status="draft",
+                     based_on_id=original.id, created_at=stamp, updated_at=stamp)
+    session.add(row)
+    session.flush()
+    for step in _steps(session, original):
+        twin = StepRow(package_id=row.id, ordinal=step.ordinal, label=step.label, due=step.due)
+        session.add(twin)
+        session.flush()
+        for placement in session.exec(select(PlacementRow).where(PlacementRow.step_id == step.id)).all():
+            session.add(PlacementRow(package_id=row.id, step_id=twin.id, move_id=placement.move_id,
+                                     quantity=placement.quantity))
+    _record(session, row, "created", old=source, new="draft", note=f"copied from {source}", at=stamp)
+    session.flush()
+    return row
+
+
+def rename_package(session: Session, old: str, new: str) -> None:
+    check_package_name(new)
+    row = lock_package(session, old)
+    if old == new:
+        return
+    if _exists(session, new):
+        raise DuplicateCode("package", new, "choose another name")
+    row.name = new
+    _record(session, row, "renamed", old=old, new=new)
+
+
+def remove_package(session: Session, name: str) -> None:
+    """Delete a package with its steps, placements and history (copies keep existing, unlinked)."""
+    row = lock_package(session, name)
+    session.execute(delete(EventRow).where(EventRow.package_id == row.id))
+    session.execute(delete(PlacementRow).where(PlacementRow.package_id == row.id))
+    session.execute(delete(StepRow).where(StepRow.package_id == row.id))
+    session.execute(
+        PackageRow.__table__.update().where(PackageRow.based_on_id == row.id).values(based_on_id=None)
+    )
+    session.delete(row)
+    session.flush()
+
+
+def edit_package(session: Session, name: str, title: str | None = None, description: str | None = None) -> None:
+    if title is None and description is None:
+        raise InvalidValue("nothing to change: give --title and/or --description")
+    row = lock_package(session, name)
+    for field, value in (("title", title), ("description", description)):
+        if value is None or value == getattr(row, field):
+            continue
+        _record(session, row, field, old=getattr(row, field), new=value)
+        setattr(row, field, value)
+
+
+# -- steps -------------------------------------------------------------------------------------
+
+
+def add_step(
+    session: Session, name: str, label: str = "", due: date | None = None, at: int | None = None
+) -> int:
+    """Add a step at position ``at`` (default: after the last); return its ordinal."""
+    package = lock_package(session, name)
+    _check_editable(package)
+    steps = _steps(session, package)
+    ordinal = len(steps) + 1 if at is None else at
+    _renumber(session, steps, drafting.after_insertion(len(steps), ordinal))
+    step = StepRow(package_id=package.id, ordinal=ordinal, label=label or "", due=due)
+    session.add(step)
+    session.flush()
+    _record(session, package, "step-added", new=_step_text(ordinal, label, due))
+    return ordinal
+
+
+def edit_step(
+    session: Session, name: str, ordinal: int, label: str | None = None, due: date | None = None,
+    clear_due: bool = False,
+) -> None:
+    if label is None and due is None and not clear_due:
+        raise InvalidValue("nothing to change: give --label, --due or --no-due")
+    package = lock_package(session, name)
+    step = _step(session, package, ordinal)
+    before = _step_text(ordinal, step.label, step.due)
+    if label is not None:
+        step.label = label
+    if due is not None or clear_due:
+        step.due = due
+    session.add(step)
+    _record(session, package, "step-edited", old=before, new=_step_text(ordinal, step.label, step.due))
+
+
+def remove_step(session: Session, name: str, ordinal: int, cascade: bool = False) -> list[str]:
+    """Remove a step; its placements go too only with ``cascade``.  Returns the moves removed."""
+    package = lock_package(session, name)
+    _check_editable(package)
+    steps = _steps(session, package)
+    mapping = drafting.after_removal(len(steps), ordinal)
+    step = steps[ordinal - 1]
+    held = session.exec(
+        select(PlacementRow, MoveRow)
+        .join(MoveRow, MoveRow.id == PlacementRow.move_id)
+        .where(PlacementRow.step_id == step.id)
+        .order_by(MoveRow.code)
+    ).all()
+    if held and not cascade:
+        raise Referenced("step", str(ordinal), [move.code for _, move in held])
+    for placement, move in held:
+        _record(session, package, "unplaced", move=move.code, old=f"step {ordinal}", note=f"step {ordinal} removed")
+        session.delete(placement)
+    session.flush()
+    _record(session, package, "step-removed", old=_step_text(ordinal, step.label, step.due))
+    session.delete(step)
+    session.flush()
+    _renumber(session, [s for s in steps if s is not step], mapping)
+    return [move.code for _, move in held]
+
+
+def move_step(session: Session, name: str, ordinal: int, to: int) -> None:
+    package = lock_package(session, name)
+    _check_editable(package)
+    steps = _steps(session, package)
+    mapping = drafting.after_move(len(steps), ordinal, to)
+    if ordinal == to:
+        return
+    _renumber(session, steps, mapping)
+    _record(session, package, "step-moved", old=f"step {ordinal}", new=f"step {to}")
+
+
+# -- placements --------------------------------------------------------------------------------
+
+
+def _step_for_placing(session: Session, package: PackageRow, ordinal: int | None) -> StepRow:
+    """The step to place into: ``ordinal`` (the next one is created), else the last one."""
+    steps = _steps(session, package)
+    if ordinal is None:
+        ordinal = max(len(steps), 1)
+    drafting.check_ordinal(ordinal, len(steps), allow_next=True)
+    if ordinal <= len(steps):
+        return steps[ordinal - 1]
+    step = StepRow(package_id=package.id, ordinal=ordinal, label="")
+    session.add(step)
+    session.flush()
+    _record(session, package, "step-added", new=_step_text(ordinal))
+    return step
+
+
+def place_move(
+    session: Session, name: str, code: str, step: int | None = None, quantity: float | None = None
+) -> tuple[int, str | None]:
+    """Place a move; return the step's ordinal and a warning (a unit but no quantity) or None."""
+    package = lock_package(session, name)
+    _check_editable(package)
+    move = _move(session, code)
+    already = session.exec(
+        select(StepRow.ordinal)
+        .join(PlacementRow, PlacementRow.step_id == StepRow.id)
+        .where(PlacementRow.package_id == package.id, PlacementRow.move_id == move.id)
+    ).first()
+    if already is not None:
+        raise InvalidValue(
+            f"move '{code}' is already in step {already} of package '{name}'; a move is placed once "
+            f"per package (to move it: negotiator package shift {name} {code} --to N)"
+        )
+    warning = drafting.check_quantity(_move_value(move), quantity)
+    target = _step_for_placing(session, package, step)
+    placement = PlacementRow(package_id=package.id, step_id=target.id, move_id=move.id, quantity=quantity)
+    session.add(placement)
+    session.flush()
+    _record(session, package, "placed", move=code, new=_placed_text(target.ordinal, quantity, move.unit),
+            placement_id=placement.id)
+    return target.ordinal, warning
+
+
+def unplace_move(session: Session, name: str, code: str) -> int:
+    package = lock_package(session, name)
+    _check_editable(package)
+    placement, step = _placement(session, package, code)
+    _record(session, package, "unplaced", move=code, old=f"step {step.ordinal}")
+    session.delete(placement)
+    session.flush()
+    return step.ordinal
+
+
+def shift_move(session: Session, name: str, code: str, to: int) -> tuple[int, int]:
+    """Move a placed move to step ``to`` (the next step is created); return (from, to)."""
+    package = lock_package(session, name)
+    _check_editable(package)
+    placement, step = _placement(session, package, code)
+    target = _step_for_placing(session, package, to)
+    if target.id == step.id:
+        return step.ordinal, step.ordinal
+    placement.step_id = target.id
+    session.add(placement)
+    _record(session, package, "shifted", move=code, old=f"step {step.ordinal}", new=f"step {target.ordinal}",
+            placement_id=placement.id)
+    session.flush()
+    return step.ordinal, target.ordinal
+
+
+# -- status and implementation -----------------------------------------------------------------
+
+
+def set_status(
+    session: Session, name: str, status: str, force: bool = False, note: str = "", on: date | None = None
+) -> str:
+    """Change the package's status; return the old one."""
+    package = lock_package(session, name)
+    new = drafting.check_status(status)
+    old = package.status
+    drafting.check_transition(old, new, force=force, note=note or "")
+    package.status = new
+    _record(session, package, "status", old=old, new=new, note=note or "", at=moment(on))
+    return old
+
+
+def _level_before(session: Session, package: PackageRow, code: str, stamp: datetime, stored: str) -> str:
+    """The move's level in force at ``stamp``, from the history (``stored`` if never tracked)."""
+    history = session.exec(
+        select(EventRow.at, EventRow.new)
+        .where(EventRow.package_id == package.id, EventRow.kind == "level", EventRow.move == code)
+        .order_by(EventRow.at, EventRow.id)
+    ).all()
+    if not history:
+        return stored
+    level = "0"
+    for at, new in history:
+        if at <= stamp:
+            level = new
+    return level
+
+
+def track_move(
+    session: Session, name: str, code: str, level: str, on: date | None = None, note: str = "",
+    source: str = "",
+) -> tuple[str, str, bool]:
+    """Record a move's implementation level; return (old level, new level, whether the package
+    went from agreed to implementing)."""
+    package = lock_package(session, name)
+    drafting.check_trackable(name, package.status)
+    new = parse_level(level)
+    placement, _ = _placement(session, package, code)
+    stamp = moment(on)
+    started = package.status == "agreed"
+    if started:
+        package.status = "implementing"
+        _record(session, package, "status", old="agreed", new="implementing",
+                note=f"first implementation update ({code})", at=stamp)
+    old = _level_before(session, package, code, stamp, placement.level)
+    _record(session, package, "level", move=code, old=old, new=new, note=note or "", source=source or "",
+            placement_id=placement.id, at=stamp)
+    session.flush()
+    # A back-dated update must not overwrite a later one: the placement keeps the latest level.
+    placement.level = _level_before(session, package, code, datetime.max, placement.level)
+    session.add(placement)
+    session.flush()
+    return old, new, started
+
+
+# -- whole packages from domain values ---------------------------------------------------------
+
+
+def save_package(
+    session: Session,
+    package: Package,
+    based_on: str | None = None,
+    note: str = "",
+    replace: bool = False,
+) -> PackageRow:
+    """Store a domain ``Package`` (steps, placements, levels, status, history) as a new package.
+
+    ``based_on`` (else ``package.based_on``) names the package it derives from.  Its history is
+    written as given; a package without history gets one ``created`` event carrying ``note``.
+    With ``replace``, an existing package of that name is emptied and rewritten in place (its id,
+    and so the packages based on it, are kept) — what an import that upserts by name needs.
+    """
+    check_package_name(package.name)
+    status = drafting.check_status(package.status)
+    origin = based_on if based_on is not None else package.based_on
+    origin_id = lock_package(session, origin).id if origin else None
+    stamp = now()
+    existing = session.exec(select(PackageRow).where(PackageRow.name == package.name).with_for_update()).first()
+    if existing is not None and not replace:
+        raise DuplicateCode("package", package.name, "choose another name")
+    if existing is not None:
+        row = existing
+        session.execute(delete(EventRow).where(EventRow.package_id == row.id))
+        session.execute(delete(PlacementRow).where(PlacementRow.package_id == row.id))
+        session.execute(delete(StepRow).where(StepRow.package_id == row.id))
+        row.title, row.description, row.status, row.based_on_id = package.title, package.description, status, origin_id
+        row.updated_at = stamp
+    else:
+        row = PackageRow(name=package.name, title=package.title, description=package.description, status=status,
+                         based_on_id=origin_id, created_at=stamp, updated_at=stamp)
+    session.add(row)
+    session.flush()
+
+    codes = [p.move for _, p in package.placements()]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise InvalidValue(f"package '{package.name}' places {', '.join(duplicates)} more than once")
+    moves = {m.code: m for m in session.exec(select(MoveRow).where(MoveRow.code.in_(codes))).all()} if codes else {}
+    placement_ids: dict[str, int] = {}
+    for ordinal, step in enumerate(package.steps, 1):
+        step_row = StepRow(package_id=row.id, ordinal=ordinal, label=step.label, due=step.due)
+        session.add(step_row)
+        session.flush()
+        for placement in step.placements:
+            if placement.move not in moves:
+                raise UnknownCode("move", placement.move, session.exec(select(MoveRow.code)).all())
+            move = moves[placement.move]
+            drafting.check_quantity(_move_value(move), placement.quantity)
+            if placement.level not in LEVELS:
+                raise InvalidValue(f"'{placement.level}' is not an implementation level")
+            placement_row = PlacementRow(package_id=row.id, step_id=step_row.id, move_id=move.id,
+                                         quantity=placement.quantity, level=placement.level)
+            session.add(placement_row)
+            session.flush()
+            placement_ids[move.code] = placement_row.id
+
+    history: tuple[Event, ...] = package.history or (Event(stamp, "created", new=status, note=note),)
+    for event in history:
+        session.add(EventRow(
+            package_id=row.id, placement_id=placement_ids.get(event.move) if event.move else None,
+            at=event.at, kind=event.kind, move=event.move, old=event.old, new=event.new,
+            note=event.note or "", source=event.source or "",
+        ))
+    if existing is None:
+        row.created_at = min([stamp, *(e.at for e in history)])
+    session.add(row)
+    session.flush()
+    return row
+
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def package_summaries(connection) -> list[tuple]:
+    """``package list`` rows in one statement: name, title, status, steps, moves, based_on, updated."""
+    from sqlalchemy import DateTime, text
+
+    statement = text(
+        "SELECT k.name, k.title, k.status, "
+        "(SELECT count(*) FROM step s WHERE s.package_id = k.id), "
+        "(SELECT count(*) FROM placement p WHERE p.package_id = k.id), "
+        "b.name, k.updated_at AS updated "
+        "FROM package k LEFT JOIN package b ON b.id = k.based_on_id ORDER BY k.name"
+    ).columns(updated=DateTime)
+    return [
+        (name, title, status, int(steps), int(moves), based_on, updated.strftime("%Y-%m-%d %H:%M"))
+        for name, title, status, steps, moves, based_on, updated in connection.execute(statement).all()
+    ]
