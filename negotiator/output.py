@@ -95,16 +95,23 @@ def to_text_table(table: Table, fmt: str) -> str:
     return title + body + "\n"
 
 
-def render_text(fmt: str, table: Table | None = None, document: Any = None) -> str:
-    """The text of a result in ``fmt``.  JSON uses ``document`` when given, else the records."""
+def render_text(fmt: str, table: Table | None = None, document: Any = None, sections: list[Table] | None = None) -> str:
+    """The text of a result in ``fmt``.
+
+    JSON uses ``document`` when given, else the records of ``table``.  A result made of several
+    tables (``sections``) shows them one after another as table or Markdown, while CSV holds its
+    one matrix, ``table``.
+    """
     if fmt not in FORMATS:
         raise InvalidValue(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
     if fmt == "json":
         return to_json(document if document is not None else (table.records() if table else []))
-    if table is None:
+    if table is None and not (sections and fmt != "csv"):
         raise InvalidValue(f"this result has no {fmt} form; use --format json")
     if fmt == "csv":
         return to_csv(table)
+    if sections:
+        return "\n".join(to_text_table(section, fmt) for section in sections)
     return to_text_table(table, fmt)
 
 
@@ -125,5 +132,7 @@ def write_output(text: str, output: str | None, fmt: str) -> Path | None:
     return path
 
 
-def render(fmt: str, output: str | None = None, table: Table | None = None, document: Any = None) -> Path | None:
-    return write_output(render_text(fmt, table=table, document=document), output, fmt)
+def render(
+    fmt: str, output: str | None = None, table: Table | None = None, document: Any = None, sections: list[Table] | None = None
+) -> Path | None:
+    return write_output(render_text(fmt, table=table, document=document, sections=sections), output, fmt)

@@ -40,11 +40,11 @@ def output_options(command):
     return wrapper
 
 
-def emit(fmt: str, output: str | None, table=None, document=None) -> None:
-    """Render a Table (or a JSON document) in ``fmt`` to stdout or ``output``."""
+def emit(fmt: str, output: str | None, table=None, document=None, sections=None) -> None:
+    """Render a Table (or a JSON document, or several tables as sections) to stdout or ``output``."""
     from negotiator.output import render
 
-    path = render(fmt, output, table=table, document=document)
+    path = render(fmt, output, table=table, document=document, sections=sections)
     if path is not None:
         click.echo(f"wrote {path}", err=True)
 

@@ -34,23 +34,6 @@ def _read(store, name: str, history: bool = False):
     return catalogue, package
 
 
-def _emit_sections(fmt: str, output: str | None, tables, document, csv_table) -> None:
-    """A result of several tables: JSON as one document, CSV as its one matrix, and table or
-    Markdown as the tables one after another."""
-    if fmt == "json":
-        emit(fmt, output, document=document)
-        return
-    if fmt == "csv":
-        emit(fmt, output, table=csv_table)
-        return
-    from negotiator.output import render_text, write_output
-
-    text = "\n".join(render_text(fmt, table=table) for table in tables)
-    path = write_output(text, output, fmt)
-    if path is not None:
-        click.echo(f"wrote {path}", err=True)
-
-
 # --- package ---------------------------------------------------------------------------------
 
 
@@ -121,7 +104,7 @@ def package_show(store, name: str, fmt: str, output: str | None) -> None:
     catalogue, found = _read(store, name)
     check = Checker(catalogue).check(found)
     grid = package_matrix(catalogue, found)
-    _emit_sections(fmt, output, [grid, verdicts_table(check)], show_document(catalogue, found, check), grid)
+    emit(fmt, output, table=grid, document=show_document(catalogue, found, check), sections=[grid, verdicts_table(check)])
 
 
 @package.command("copy")
@@ -396,11 +379,12 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
     catalogue, found = _read(store, package_name, history=True)
     state = package_status(catalogue, found, _date(as_of, "--as-of date"), today=date.today())
     parties = [p.code for p in catalogue.parties]
-    _emit_sections(
-        fmt, output,
-        [moves_table(state), steps_table(state, parties), parties_table(state)],
-        status_document(state),
-        implementation_matrix(catalogue, state),
+    emit(
+        fmt,
+        output,
+        table=implementation_matrix(catalogue, state),
+        document=status_document(state),
+        sections=[moves_table(state), steps_table(state, parties), parties_table(state)],
     )
 
 
