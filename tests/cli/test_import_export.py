@@ -1,0 +1,320 @@
+"""``negotiator import``, ``export`` and ``seed`` end to end, on SQLite and PostgreSQL.
+
+The broken-file corpus lives in tests/scenarios/broken/; each file is imported over a database
+that already holds the DESIGN §7 example, and must fail with exactly its ``FILE:LINE`` problems
+and leave every row as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from negotiator.cli import common
+from tests.conftest import snapshot
+from tests.test_scenario import SECTION_7, yaml_text
+
+BROKEN = Path(__file__).resolve().parent.parent / "scenarios" / "broken"
+
+
+@pytest.fixture
+def seeded(cli, tmp_path):
+    """A database holding the DESIGN §7 example."""
+    path = tmp_path / "example.yaml"
+    path.write_text(SECTION_7, encoding="utf-8")
+    cli.ok("import", str(path))
+    return cli
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(yaml_text(text), encoding="utf-8")
+    return str(path)
+
+
+# --- import and export -----------------------------------------------------------------------
+
+
+def test_import_prints_what_it_added(cli, tmp_path):
+    path = write(tmp_path, "small.yaml", """
+        parties:
+          - {code: USA, name: United States}
+          - {code: CHN, name: China}
+        moves:
+          - {code: usa.talks, actor: USA, title: Open talks}
+    """)
+    from negotiator.db.engine import Store
+
+    outcome = cli.ok("import", path)
+    assert outcome.stdout.splitlines() == [
+        f"imported {path} into {Store(cli.db).display}",
+        "  parties: 2 added, 0 updated, 0 unchanged",
+        "  moves: 1 added, 0 updated, 0 unchanged",
+    ]
+
+
+def test_import_again_reports_rows_as_unchanged_or_updated(seeded, tmp_path):
+    path = write(tmp_path, "change.yaml", """
+        parties:
+          - {code: DPRK, name: North Korea}
+          - {code: ROK, name: Republic of Korea}
+    """)
+    lines = seeded.ok("import", path).stdout.splitlines()
+    assert lines[1:] == ["  parties: 0 added, 1 updated, 1 unchanged"]
+
+
+def test_export_to_standard_output_reads_back_into_an_empty_database_identically(seeded, tmp_path):
+    from tests.conftest import Cli
+
+    exported = seeded.ok("export", "-").stdout
+    assert exported.startswith("parties:\n  - {code: DPRK, name: Democratic People's Republic of Korea}\n")
+    copy = Cli(str(tmp_path / "copy.db"))
+    copy.ok("import", "-", input=exported)
+    assert copy.ok("export", "-").stdout == exported
+
+
+def test_export_to_a_file_says_what_it_wrote(seeded, tmp_path):
+    target = tmp_path / "out.yaml"
+    outcome = seeded.ok("export", str(target))
+    assert outcome.stdout == (f"exported 3 parties, 1 issues, 4 moves, 2 positions, 2 conditions, 1 packages "
+                              f"to {target}\n")
+    assert target.read_text(encoding="utf-8") == seeded.ok("export", "-").stdout
+
+
+def test_import_reads_standard_input_and_names_it_in_problems(seeded):
+    before = snapshot(seeded.db)
+    outcome = seeded("import", "-", input="parties:\n  - {code: USA}\n")
+    assert outcome.exit_code == 1
+    assert outcome.stderr.splitlines() == [
+        "Error: 1 problem in scenario, nothing imported:",
+        "<stdin>:2: party: missing 'name'",
+    ]
+    assert snapshot(seeded.db) == before
+
+
+def test_import_of_a_missing_file_is_one_error_line(seeded, tmp_path):
+    outcome = seeded("import", str(tmp_path / "nowhere.yaml"))
+    assert outcome.exit_code == 1
+    assert outcome.stderr.splitlines() == [f"Error: No such file or directory: {tmp_path / 'nowhere.yaml'}"]
+
+
+def test_import_of_a_file_that_is_not_utf8_is_one_error_line(seeded, tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("parties:\n  - {code: CIV, name: Côte d'Ivoire}\n".encode("latin-1"))
+    before = snapshot(seeded.db)
+    outcome = seeded("import", str(path))
+    assert outcome.exit_code == 1
+    assert outcome.stderr.splitlines() == [f"Error: {path}:2: not UTF-8 text; save the file as UTF-8"]
+    assert snapshot(seeded.db) == before
+
+
+# --- --replace -------------------------------------------------------------------------------
+
+ONLY_USA = "parties:\n  - {code: USA, name: United States}\n"
+
+
+def party_codes(cli) -> list[str]:
+    return [line.split("code: ")[1].split(",")[0] for line in cli.ok("export", "-").stdout.splitlines()
+            if line.startswith("  - {code:") and "name:" in line]
+
+
+def test_replace_without_yes_is_refused_when_not_interactive(seeded, tmp_path):
+    path = write(tmp_path, "usa.yaml", ONLY_USA)
+    before = snapshot(seeded.db)
+    outcome = seeded("import", path, "--replace")
+    assert outcome.exit_code == 1
+    assert len(outcome.error_lines) == 1
+    assert "add --yes to confirm" in outcome.error_lines[0]
+    assert snapshot(seeded.db) == before
+
+
+def test_replace_from_standard_input_needs_yes_even_at_a_terminal(seeded, monkeypatch):
+    monkeypatch.setattr(common, "is_interactive", lambda: True)
+    before = snapshot(seeded.db)
+    outcome = seeded("import", "-", "--replace", input=ONLY_USA)
+    assert outcome.exit_code == 1 and "add --yes" in outcome.error_lines[0]
+    assert snapshot(seeded.db) == before
+
+
+def test_replace_with_yes_leaves_only_the_files_rows(seeded, tmp_path):
+    path = write(tmp_path, "usa.yaml", ONLY_USA)
+    outcome = seeded.ok("import", path, "--replace", "--yes")
+    assert outcome.stdout.splitlines()[0] == (
+        "removed everything first (1 packages, 2 conditions, 2 positions, 4 moves, 1 issues, 3 parties)"
+    )
+    assert seeded.ok("export", "-").stdout == ONLY_USA
+
+
+def test_replace_goes_ahead_when_the_user_confirms(seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr(common, "is_interactive", lambda: True)
+    path = write(tmp_path, "usa.yaml", ONLY_USA)
+    outcome = seeded.ok("import", path, "--replace", input="y\n")
+    assert "and import" in outcome.stdout  # the question
+    assert seeded.ok("export", "-").stdout == ONLY_USA
+
+
+def test_replace_declined_changes_nothing(seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr(common, "is_interactive", lambda: True)
+    path = write(tmp_path, "usa.yaml", ONLY_USA)
+    before = snapshot(seeded.db)
+    outcome = seeded("import", path, "--replace", input="n\n")
+    assert outcome.exit_code == 1
+    assert outcome.error_lines == ["Error: aborted"]
+    assert snapshot(seeded.db) == before
+
+
+def test_replace_reports_a_broken_file_before_asking(seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr(common, "is_interactive", lambda: True)
+    path = write(tmp_path, "bad.yaml", "parties:\n  - {code: USA}\n")
+    outcome = seeded("import", path, "--replace")
+    assert outcome.exit_code == 1
+    assert "and import" not in outcome.stdout
+    assert outcome.stderr.splitlines()[1] == f"{path}:2: party: missing 'name'"
+
+
+# --- seed ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeds(tmp_path, monkeypatch):
+    """A seeds folder of our own, so that these tests do not depend on the bundled dataset."""
+    import negotiator.paths
+
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "alpha.yaml").write_text("# Alpha: two parties and a move\n# more words\n" + yaml_text("""
+        parties:
+          - {code: A, name: Alpha}
+          - {code: B, name: Beta}
+        moves:
+          - {code: a.go, actor: A, title: Go}
+    """), encoding="utf-8")
+    (folder / "korea.yaml").write_text("\n# The Korean Peninsula\n" + SECTION_7, encoding="utf-8")
+    (folder / "notes.txt").write_text("not a scenario", encoding="utf-8")
+    monkeypatch.setattr(negotiator.paths, "seeds_dir", lambda: folder)
+    return folder
+
+
+def test_seed_list_shows_each_bundled_scenario_with_its_first_comment_line(cli, seeds):
+    outcome = cli.ok("seed", "--list", "--format", "csv")
+    assert outcome.stdout.splitlines() == [
+        "name,description", "alpha,Alpha: two parties and a move", "korea,The Korean Peninsula",
+    ]
+
+
+def test_seed_without_a_name_loads_korea(cli, seeds):
+    outcome = cli.ok("seed")
+    assert outcome.stdout.splitlines()[0].startswith("imported seeds/korea.yaml into ")
+    assert sorted(party_codes(cli)) == ["DPRK", "JPN", "ROK"]
+
+
+def test_seeding_twice_is_harmless(cli, seeds):
+    cli.ok("seed", "alpha")
+    before = snapshot(cli.db)
+    outcome = cli.ok("seed", "alpha")
+    assert outcome.stdout.splitlines()[1:] == [
+        "  parties: 0 added, 0 updated, 2 unchanged", "  moves: 0 added, 0 updated, 1 unchanged",
+    ]
+    assert snapshot(cli.db) == before
+
+
+def test_an_unknown_seed_suggests_the_close_one(cli, seeds):
+    outcome = cli("seed", "alfa")
+    assert outcome.exit_code == 1
+    assert outcome.error_lines == ["Error: unknown seed 'alfa' (did you mean 'alpha'?)"]
+
+
+def test_the_bundled_seeds_folder_exists_for_seed_list(cli):
+    from negotiator.paths import seeds_dir
+
+    assert seeds_dir().is_dir()
+    names = {line.split(",")[0] for line in cli.ok("seed", "--list", "--format", "csv").stdout.splitlines()[1:]}
+    assert names == {path.stem for path in seeds_dir().glob("*.yaml")}
+
+
+# --- the broken-file corpus ------------------------------------------------------------------
+
+# file -> its problems as "LINE: message"; a message ending in "..." is matched as a prefix (the
+# words listed after "expected" belong to the condition parser).
+BROKEN_FILES = {
+    "01-yaml-indentation.yaml": ["4: bad YAML: mapping values are not allowed here"],
+    "02-unclosed-quote.yaml": ["6: bad YAML: found unexpected end of stream (while scanning a quoted scalar)"],
+    "03-top-level-list.yaml": [
+        "2: a scenario file must be a mapping with the sections parties, issues, moves, positions, "
+        "conditions, packages, not a list"],
+    "04-unknown-section.yaml": ["3: unknown section 'partys' (did you mean 'parties'?)"],
+    "05-unknown-key.yaml": ["3: party: missing 'name'", "4: party: unknown key 'nmae' (did you mean 'name'?)"],
+    "06-missing-required.yaml": ["4: move: missing 'actor'"],
+    "07-duplicate-code.yaml": ["4: party: duplicate party code 'USA' (first at line 2)"],
+    "08-duplicate-key.yaml": ["6: move: duplicate key 'cost' (first at line 5)"],
+    "09-bad-stance.yaml": [
+        "4: position: stance must be demand, offer or oppose, not 'demands' (did you mean 'demand'?)"],
+    "10-bad-bound.yaml": [
+        "2: position: 'at least 300' is not a valid bound: expected an operator and a number, e.g. '>= 300' "
+        "(operators: >= <= > < = !=)"],
+    "11-bad-cost.yaml": ["5: move: cost must be a whole number, not 'two'"],
+    "12-bad-weight.yaml": ["2: position: weight must be at least 1, not 0"],
+    "13-bad-boolean.yaml": ["5: move: reversible must be true or false, not 'sometimes'"],
+    "14-bad-due-date.yaml": ["5: step: '2027-02-29' is not a valid due date: expected YYYY-MM-DD, e.g. 2027-03-01"],
+    "15-bad-timestamp.yaml": [
+        "6: history: 'last tuesday' is not a valid date or time: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, "
+        "e.g. 2027-03-01"],
+    "16-bad-move-code.yaml": [
+        "2: move: 'ROK.Fertiliser' is not a valid move code: use lower-case words joined by '.' or '-', "
+        "e.g. rok.food-aid"],
+    "17-condition-syntax.yaml": ["2: condition: bad condition at column 27: unexpected 'befor'; expected ..."],
+    "18-unknown-party.yaml": ["2: position: unknown party 'DPKR' (did you mean 'DPRK'?)"],
+    "19-unknown-move-in-condition.yaml": [
+        "4: condition: unknown move 'dprk.abduction-acounting' (did you mean 'dprk.abduction-accounting'?)"],
+    "20-offer-by-another-party.yaml": [
+        "2: position: DPRK cannot offer 'rok.food-aid': only its actor ROK can offer a move"],
+    "21-demand-own-move.yaml": ["2: position: ROK cannot demand its own move 'rok.food-aid'"],
+    "22-move-placed-twice.yaml": [
+        "7: placement: 'rok.food-aid' is already placed in package 'twice' (line 5); a move appears at most "
+        "once per package"],
+    "23-balance-in-rule.yaml": ["2: condition: a rule (no party) cannot use 'balance': give the condition a party"],
+    "24-unknown-based-on.yaml": [
+        "3: package: unknown package 'kaesong-frist' (did you mean 'kaesong-first' or 'kaesong-second'?)"],
+    "25-bad-level.yaml": ["4: placement: level must be 0, 1, 2, 3 or reversed, not 'full'"],
+    "26-quantity-without-unit.yaml": [
+        "4: placement: move 'rok.food-aid' has no unit, so it takes no quantity (give the move a unit)"],
+    "27-wrong-types.yaml": ["2: party: name must be a single value, not a list",
+                            "5: package: steps must be a list of steps, not 'step one'"],
+    "28-bad-status.yaml": [
+        "3: package: status must be draft, proposed, agreed, implementing, completed or collapsed, not 'signed'"],
+    "29-several-problems.yaml": [
+        "5: move: cost must be at least 0, not -2",
+        "7: position: unknown move 'rok.fod-aid' (did you mean 'rok.food-aid'?)",
+        "9: condition: bad condition at column 23: unexpected end of condition; expected ...",
+    ],
+    "30-tab-indentation.yaml": ["2: bad YAML: found character '\\t' that cannot start any token"],
+    "31-duplicate-condition-name.yaml": ["3: condition: duplicate condition name 'first' (first at line 2)"],
+    "32-unknown-move-in-history.yaml": ["6: history: unknown move 'rok.food-ade' (did you mean 'rok.food-aid'?)"],
+    "33-not-a-number.yaml": ["4: placement: '$300' is not a quantity: expected a number such as 300 or 12.5"],
+}
+
+
+def test_every_file_of_the_broken_corpus_has_its_expected_problems():
+    assert sorted(BROKEN_FILES) == sorted(path.name for path in BROKEN.glob("*.yaml"))
+    assert len(BROKEN_FILES) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_FILES))
+def test_a_broken_file_reports_each_problem_at_its_line_and_changes_nothing(seeded, name):
+    path = str(BROKEN / name)
+    before = snapshot(seeded.db)
+    outcome = seeded("import", path)
+    assert outcome.exit_code == 1
+    expected = BROKEN_FILES[name]
+    count = len(expected)
+    lines = outcome.stderr.splitlines()
+    assert lines[0] == f"Error: {count} problem{'s' if count > 1 else ''} in scenario, nothing imported:"
+    assert len(lines) == 1 + count
+    for line, want in zip(lines[1:], expected):
+        want = f"{path}:{want}"
+        if want.endswith("..."):
+            assert line.startswith(want[:-3]), line
+        else:
+            assert line == want
+    assert snapshot(seeded.db) == before
