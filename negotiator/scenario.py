@@ -835,8 +835,11 @@ def _package_problems(package: Package, where: PackageOrigin, known: _Known) -> 
                                        "appears at most once per package"))
             else:
                 placed[placement.move] = line
+    # A move taken out of the package (or out of the catalogue, by `move rm --cascade`) leaves an
+    # `unplaced` event; its earlier history stays valid even though the move may be gone.
+    removed = {event.move for event in package.history if event.kind == "unplaced"}
     for event, origin in zip(package.history, where.history):
-        if event.move is not None:
+        if event.move is not None and event.move not in removed:
             message = known.check("move", event.move, known.moves)
             if message is not None:
                 problems.append((origin.of("move"), f"history: {message}"))

@@ -1,6 +1,8 @@
 """Reading the database into domain values, with plain SQL and a constant number of statements.
 
-This is the read half of the seam between rows and domain values.  It does not import the
+This is the read half of the seam between rows and domain values.  Orderings by code are made
+here in Python (code point order), not by the database, whose collation differs between SQLite
+and PostgreSQL: the same data reads — and exports — in the same order on both.  It does not import the
 SQLModel table classes (that costs start-up time ``check`` cannot afford) and it never issues one
 query per package: the catalogue is five statements and any number of packages is at most four
 (packages, steps, placements, and history when asked for), whatever their count.
@@ -46,62 +48,60 @@ def _rows(connection: "Connection", sql: str, params: dict | None = None, **type
     return connection.execute(statement, params or {}).all()
 
 
+def _by(key, items) -> tuple:
+    return tuple(sorted(items, key=key))
+
+
 def load_catalogue(connection: "Connection") -> Catalogue:
-    parties = tuple(
-        Party(code, name, notes or "", source or "")
-        for code, name, notes, source in _rows(connection, "SELECT code, name, notes, source FROM party ORDER BY code")
+    parties = _by(
+        lambda party: party.code,
+        (
+            Party(code, name, notes or "", source or "")
+            for code, name, notes, source in _rows(connection, "SELECT code, name, notes, source FROM party")
+        ),
     )
-    issues = tuple(
-        Issue(code, title) for code, title in _rows(connection, "SELECT code, title FROM issue ORDER BY code")
+    issues = _by(
+        lambda issue: issue.code,
+        (Issue(code, title) for code, title in _rows(connection, "SELECT code, title FROM issue")),
     )
-    moves = tuple(
-        Move(
-            code=code,
-            actor=actor,
-            title=title,
-            issue=issue,
-            description=description or "",
-            unit=unit,
-            cost=int(cost),
-            reversible=bool(reversible),
-            source=source or "",
-        )
-        for code, actor, issue, title, description, unit, cost, reversible, source in _rows(
-            connection,
-            "SELECT m.code, a.code, i.code, m.title, m.description, m.unit, m.cost, m.reversible, m.source "
-            "FROM move m JOIN party a ON a.id = m.actor_id LEFT JOIN issue i ON i.id = m.issue_id "
-            "ORDER BY m.code",
-        )
+    move_rows = _rows(
+        connection,
+        "SELECT m.code, a.code, i.code, m.title, m.description, m.unit, m.cost, m.reversible, m.source "
+        "FROM move m JOIN party a ON a.id = m.actor_id LEFT JOIN issue i ON i.id = m.issue_id",
     )
-    positions = tuple(
-        Position(
-            party=party,
-            move=move,
-            stance=stance,
-            weight=int(weight),
-            bound=Bound(op, float(value)) if op is not None else None,
-            source=source or "",
-        )
-        for party, move, stance, weight, op, value, source in _rows(
-            connection,
-            "SELECT p.code, m.code, x.stance, x.weight, x.bound_op, x.bound_value, x.source "
-            "FROM position x JOIN party p ON p.id = x.party_id JOIN move m ON m.id = x.move_id "
-            "ORDER BY m.code, p.code",
-        )
+    moves = _by(
+        lambda move: move.code,
+        (
+            Move(code, actor, title, issue, description or "", unit, int(cost), bool(reversible), source or "")
+            for code, actor, issue, title, description, unit, cost, reversible, source in move_rows
+        ),
+    )
+    position_rows = _rows(
+        connection,
+        "SELECT p.code, m.code, x.stance, x.weight, x.bound_op, x.bound_value, x.source "
+        "FROM position x JOIN party p ON p.id = x.party_id JOIN move m ON m.id = x.move_id",
+    )
+    positions = _by(
+        lambda position: (position.move, position.party),
+        (
+            Position(party, move, stance, int(weight), Bound(op, float(value)) if op is not None else None, source or "")
+            for party, move, stance, weight, op, value, source in position_rows
+        ),
+    )
+    condition_rows = _rows(
+        connection,
+        "SELECT p.code, c.name, c.text, c.soft, c.source FROM condition c LEFT JOIN party p ON p.id = c.party_id "
+        "ORDER BY c.id",
     )
     conditions = tuple(
         Condition(text=text_, party=party, name=name, soft=bool(soft), source=source or "")
-        for party, name, text_, soft, source in _rows(
-            connection,
-            "SELECT p.code, c.name, c.text, c.soft, c.source "
-            "FROM condition c LEFT JOIN party p ON p.id = c.party_id ORDER BY c.id",
-        )
+        for party, name, text_, soft, source in condition_rows
     )
     return Catalogue(parties, issues, moves, positions, conditions)
 
 
 def package_names(connection: "Connection") -> list[str]:
-    return [name for (name,) in _rows(connection, "SELECT name FROM package ORDER BY name")]
+    return sorted(name for (name,) in _rows(connection, "SELECT name FROM package"))
 
 
 def load_packages(
@@ -148,8 +148,7 @@ def load_packages(
     for step_id, move, quantity, level in _rows(
         connection,
         "SELECT p.step_id, m.code, p.quantity, p.level FROM placement p "
-        "JOIN move m ON m.id = p.move_id JOIN package k ON k.id = p.package_id"
-        + scope + " ORDER BY p.step_id, m.code",
+        "JOIN move m ON m.id = p.move_id JOIN package k ON k.id = p.package_id" + scope,
         params,
     ):
         placements[step_id].append(
@@ -173,7 +172,8 @@ def load_packages(
             status=status,
             based_on=based_on,
             steps=tuple(
-                Step(label, due, tuple(placements.get(step_id, ()))) for step_id, label, due in steps.get(pid, ())
+                Step(label, due, tuple(sorted(placements.get(step_id, ()), key=lambda p: p.move)))
+                for step_id, label, due in steps.get(pid, ())
             ),
             history=tuple(events.get(pid, ())),
         )
