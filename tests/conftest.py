@@ -60,6 +60,7 @@ class PostgresServer:
         self.data = self.root / "data"
         self.as_root = os.geteuid() == 0
         self._counter = itertools.count()
+        self._templates: set[str] = set()
         self.port = 54329
 
     def _run(self, *args: str) -> None:
@@ -97,11 +98,19 @@ class PostgresServer:
         with psycopg.connect(host=str(self.root), port=self.port, user="postgres", dbname="postgres", autocommit=True) as conn:
             conn.execute(sql)
 
-    def fresh_database(self, migrated: bool = True) -> str:
+    def fresh_database(self, migrated: bool = True, template: str | None = None) -> str:
         name = f"t{os.getpid()}_{next(self._counter)}"
-        template = "negotiator_template" if migrated else "template0"
+        template = template or ("negotiator_template" if migrated else "template0")
         self.admin_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
+
+    def template(self, name: str, populate) -> str:
+        """A migrated database ``name`` filled once by ``populate(url)``, to clone with fresh_database."""
+        if name not in self._templates:
+            self.admin_execute(f"CREATE DATABASE {name} TEMPLATE negotiator_template")
+            populate(self.url(name))
+            self._templates.add(name)
+        return name
 
 
 @pytest.fixture(scope="session")
@@ -157,6 +166,29 @@ def empty_db_url(backend, request, tmp_path) -> str:
         return str(tmp_path / "empty.db")
     server = request.getfixturevalue("postgres_server")
     return server.fresh_database(migrated=False)
+
+
+def _seed_korea(db: str) -> None:
+    Cli(db).ok("seed", "korea")
+
+
+@pytest.fixture(scope="session")
+def korea_sqlite(tmp_path_factory, sqlite_template) -> Path:
+    path = tmp_path_factory.mktemp("korea") / "korea.db"
+    shutil.copyfile(sqlite_template, path)
+    _seed_korea(str(path))
+    return path
+
+
+@pytest.fixture
+def korea_db(backend, request, tmp_path) -> str:
+    """A fresh database holding the bundled Korea seed, on the current backend."""
+    if backend == "sqlite":
+        path = tmp_path / "korea.db"
+        shutil.copyfile(request.getfixturevalue("korea_sqlite"), path)
+        return str(path)
+    server = request.getfixturevalue("postgres_server")
+    return server.fresh_database(template=server.template("korea_template", _seed_korea))
 
 
 @pytest.fixture

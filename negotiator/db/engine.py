@@ -55,7 +55,10 @@ def sqlite_path(url: str) -> Path | None:
     rest = url.split("://", 1)[1]
     if rest in ("", "/", "/:memory:"):
         return None
-    return Path(rest[1:].split("?", 1)[0])
+    path = rest[1:].split("?", 1)[0]
+    if path.startswith("file:"):  # an SQLite URI, e.g. sqlite:///file:talks.db?mode=ro&uri=true
+        path = path[len("file:"):]
+    return Path(path)
 
 
 def _make_engine(url: str, mode: str) -> "Engine":
