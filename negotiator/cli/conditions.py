@@ -1,0 +1,187 @@
+"""``condition add/list/show/edit/rm/test``: the parties' acceptance rules, in the language of §3.
+
+Thin: each command calls ``negotiator.db.conditions`` inside one write transaction, or reads and
+hands a table from ``negotiator.domain.verdicts`` to the renderer.  Condition text is checked on
+save (it parses, its moves exist, a rule uses no balance or exposure) and stored in canonical form.
+"""
+
+from __future__ import annotations
+
+import click
+
+from negotiator.cli.common import done, emit, output_options, pass_store
+
+def _ref(value: str) -> str:
+    return value.strip()
+
+
+@click.group()
+def condition() -> None:
+    """Each party's conditions on a package, and rules every package must obey."""
+
+
+@condition.command("add")
+@click.argument("words", nargs=-1, required=True, metavar='PARTY "TEXT" | --rule "TEXT"')
+@click.option("--rule", is_flag=True, help="A rule every package must obey (no party).")
+@click.option("--name", default=None, help="A handle to refer to it by, e.g. abductions-first.")
+@click.option("--soft", is_flag=True, help="Reported and counted, but does not decide satisfaction.")
+@click.option("--source", default="", help="Where this comes from: file and passage.")
+@pass_store
+def condition_add(store, words: tuple[str, ...], rule: bool, name: str | None, soft: bool, source: str) -> None:
+    """Add a condition of PARTY, or with --rule a rule for every package.
+
+    \b
+    Examples:
+      negotiator condition add JPN "dprk.abduction-accounting before jpn.economic-cooperation" \\
+          --name abductions-first --source "000_5a4255c35c1438c1.txt: ..."
+      negotiator condition add DPRK "balance >= 0" --soft
+      negotiator condition add --rule "dprk.dismantle-yongbyon after dprk.disable-yongbyon"
+
+    \b
+    Condition language (one condition per line):
+      includes M | excludes M              M is / is not in the package
+      A before B | A after B | A with B    order of steps (only when B / A is placed)
+      M by step N                          M, if placed, is in step N or earlier
+      M >= 300   (>= <= > < = !=)          M's quantity, if placed (none given: fails)
+      balance >= 0 | exposure <= 2         the party's net gain / most out of pocket
+      steps <= 4                           the number of steps
+      not X, X and Y, X or Y, ( ... )      'and' binds tighter than 'or'
+      X if G | X unless G                  only at the top level
+    """
+    from negotiator.db.conditions import add_condition
+
+    if rule:
+        if len(words) != 1:
+            raise click.UsageError('with --rule give only the text: condition add --rule "TEXT"')
+        party, text = None, words[0]
+    else:
+        if len(words) != 2:
+            raise click.UsageError('give a party and the text: condition add PARTY "TEXT" (or --rule "TEXT")')
+        party, text = words
+    with store.write() as session:
+        row = add_condition(session, party, text, name=name, soft=soft, source=source)
+        ident, canonical = row.id, row.text
+    owner = f"for {party}" if party else "(a rule)"
+    done(f"added condition {name or ident} {owner}: {canonical}")
+
+
+@condition.command("list")
+@click.option("--party", default=None, help="Only this party's conditions.")
+@click.option("--rules", is_flag=True, help="Only the rules (conditions without a party).")
+@output_options
+@pass_store
+def condition_list(store, party: str | None, rules: bool, fmt: str, output: str | None) -> None:
+    """List stored conditions with their ids (position bounds are listed by `position list`).
+
+    \b
+    Example:
+      negotiator condition list --party JPN
+    """
+    from negotiator.db.conditions import stored_conditions
+    from negotiator.domain.verdicts import conditions_table
+
+    with store.read() as connection:
+        stored = stored_conditions(connection, party=party, rules=rules)
+    emit(fmt, output, table=conditions_table(stored))
+
+
+@condition.command("show")
+@click.argument("ref", metavar="ID|NAME")
+@output_options
+@pass_store
+def condition_show(store, ref: str, fmt: str, output: str | None) -> None:
+    """Show one condition and the moves it names."""
+    from negotiator.db.conditions import stored_condition
+    from negotiator.domain.conditions import moves_of
+    from negotiator.domain.language import parse
+    from negotiator.domain.listings import record_table
+
+    with store.read() as connection:
+        found = stored_condition(connection, _ref(ref))
+    record = dict(found._asdict())
+    record["moves"] = sorted(moves_of(parse(found.text)))
+    shown = {**record, "moves": ", ".join(record["moves"])}
+    emit(fmt, output, table=record_table(shown), document=record)
+
+
+@condition.command("edit")
+@click.argument("ref", metavar="ID|NAME")
+@click.option("--text", default=None, help="New text (checked as on add).")
+@click.option("--party", default=None, help="Give it to another party.")
+@click.option("--rule", is_flag=True, help="Make it a rule (no party).")
+@click.option("--name", default=None, help='New name ("" removes it).')
+@click.option("--soft/--hard", default=None, help="Soft conditions are reported but do not decide.")
+@click.option("--source", default=None, help="New source.")
+@pass_store
+def condition_edit(store, ref: str, text, party, rule: bool, name, soft, source) -> None:
+    """Change a condition's text, party, name, softness or source.
+
+    \b
+    Examples:
+      negotiator condition edit abductions-first --soft
+      negotiator condition edit 3 --text "kaesong.wage >= 250"
+    """
+    from negotiator.db.conditions import KEEP, edit_condition
+
+    if rule and party is not None:
+        raise click.UsageError("give --party or --rule, not both")
+    keep = lambda value: KEEP if value is None else value  # noqa: E731
+    with store.write() as session:
+        row = edit_condition(
+            session,
+            _ref(ref),
+            text=keep(text),
+            party=None if rule else keep(party),
+            name=keep(name),
+            soft=keep(soft),
+            source=keep(source),
+        )
+        label, canonical = row.name or row.id, row.text
+    done(f"updated condition {label}: {canonical}")
+
+
+@condition.command("rm")
+@click.argument("ref", metavar="ID|NAME")
+@pass_store
+def condition_rm(store, ref: str) -> None:
+    """Remove a condition."""
+    from negotiator.db.conditions import remove_condition
+
+    with store.write() as session:
+        row = remove_condition(session, _ref(ref))
+        label, canonical = row.name or row.id, row.text
+    done(f"removed condition {label}: {canonical}")
+
+
+@condition.command("test")
+@click.argument("text")
+@click.argument("packages", nargs=-1, required=True, metavar="PKG...")
+@click.option("--party", default=None, help="Judge as this party's condition (needed for balance and exposure).")
+@output_options
+@pass_store
+def condition_test(store, text: str, packages: tuple[str, ...], party: str | None, fmt: str, output: str | None) -> None:
+    """Try condition TEXT on packages without storing it: pass or FAIL, and why.
+
+    \b
+    Examples:
+      negotiator condition test "dprk.freeze before usa.delist-sst" kaesong-first
+      negotiator condition test "exposure <= 2" kaesong-first --party ROK
+    """
+    from negotiator.db.load import load_catalogue, load_packages
+    from negotiator.domain.evaluate import evaluate
+    from negotiator.domain.language import parse_condition, to_text
+    from negotiator.domain.verdicts import condition_test_table
+
+    with store.read() as connection:
+        catalogue = load_catalogue(connection)
+        if party is not None:
+            catalogue.party(party)
+        node = parse_condition(text, party, catalogue.move_by_code)
+        drafted = load_packages(connection, list(packages))
+    outcomes = [(p.name, *evaluate(node, p, party, catalogue)) for p in drafted]
+    canonical = to_text(node)
+    document = [
+        {"package": name, "party": party, "text": canonical, "passed": passed, "reason": reason}
+        for name, passed, reason in outcomes
+    ]
+    emit(fmt, output, table=condition_test_table(canonical, party, outcomes), document=document)

@@ -1,0 +1,300 @@
+"""The condition language of DESIGN §3: text -> tree, and tree -> canonical text.
+
+``parse`` turns one line of condition text into the nodes of ``negotiator.domain.conditions``;
+``to_text`` prints a tree back in canonical form, so that ``parse(to_text(tree)) == tree``.
+``parse_condition`` adds the checks made when a condition is saved: every move it names exists,
+and a rule (no party) does not use ``balance`` or ``exposure``, which only mean something for a
+party.
+
+The grammar is LALR(1), run by lark with its basic lexer.  Keywords are reserved: lark re-types a
+move-code token whose whole text is a keyword, so ``before`` is always the keyword while
+``before.x`` is a move code.  The parser is built once, on first use, and reused.
+
+Every malformed input becomes a :class:`ConditionSyntaxError` with a 1-based column and what was
+expected in plain words -- never another exception, whatever the string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from negotiator.domain.conditions import (
+    After,
+    And,
+    Before,
+    ByStep,
+    Excludes,
+    Guarded,
+    Includes,
+    Metric,
+    Node,
+    Not,
+    Or,
+    Quantity,
+    With,
+    metrics_of,
+    moves_of,
+)
+from negotiator.domain.errors import ConditionSyntaxError, InvalidValue, UnknownCode
+from negotiator.domain.model import KEYWORDS
+
+# Keyword terminals are named after the word, upper-cased and prefixed with K_, so that an error
+# can turn any expected terminal back into the word the analyst should type.
+GRAMMAR = r"""
+start: expr (_guard expr)?
+_guard: K_IF | K_UNLESS
+
+expr: term (_K_OR term)*
+term: factor (_K_AND factor)*
+
+factor: _K_NOT factor                  -> negation
+      | _LPAR expr _RPAR               -> group
+      | _K_INCLUDES MOVE               -> includes
+      | _K_EXCLUDES MOVE               -> excludes
+      | MOVE _K_BEFORE MOVE            -> before
+      | MOVE _K_AFTER MOVE             -> after
+      | MOVE _K_WITH MOVE              -> with_
+      | MOVE _K_BY _K_STEP NUMBER      -> by_step
+      | MOVE CMP NUMBER                -> quantity
+      | _metric CMP NUMBER             -> metric
+_metric: K_BALANCE | K_EXPOSURE | K_STEPS
+
+K_IF: "if"
+K_UNLESS: "unless"
+_K_OR: "or"
+_K_AND: "and"
+_K_NOT: "not"
+_K_INCLUDES: "includes"
+_K_EXCLUDES: "excludes"
+_K_BEFORE: "before"
+_K_AFTER: "after"
+_K_WITH: "with"
+_K_BY: "by"
+_K_STEP: "step"
+K_BALANCE: "balance"
+K_EXPOSURE: "exposure"
+K_STEPS: "steps"
+_LPAR: "("
+_RPAR: ")"
+CMP: ">=" | "<=" | "!=" | ">" | "<" | "="
+MOVE: /[a-z][a-z0-9]*([.-][a-z0-9]+)*/
+NUMBER: /-?[0-9]+(\.[0-9]+)?/
+
+%ignore /[ \t]+/
+"""
+
+# What to call the terminals that are not a single word, in an error message.
+_TERMINAL_WORDS = {
+    "MOVE": "a move code",
+    "NUMBER": "a number",
+    "CMP": "a comparison (>= <= > < = !=)",
+    "_LPAR": "'('",
+    "_RPAR": "')'",
+    "$END": "the end of the condition",
+}
+
+# How deep parentheses and `not`s may nest, together.
+MAX_DEPTH = 100
+
+_parser = None
+
+
+def _lark():
+    """The LALR parser, built on first use (building it costs milliseconds; parsing, microseconds)."""
+    global _parser
+    if _parser is None:
+        from lark import Lark
+
+        _parser = Lark(GRAMMAR, parser="lalr", lexer="basic", maybe_placeholders=False, propagate_positions=True)
+    return _parser
+
+
+def _expected_words(names: Iterable[str]) -> list[str]:
+    words = []
+    for name in names:
+        if name in _TERMINAL_WORDS:
+            words.append(_TERMINAL_WORDS[name])
+        elif name.lstrip("_").startswith("K_"):
+            words.append("'" + name.lstrip("_")[2:].lower() + "'")
+        else:
+            words.append(name.lower())
+    return words
+
+
+def _shown(text: str) -> str:
+    # The error shows the text with a caret under a column; tabs and line breaks would shift or
+    # split that line, so each becomes one space (same length, so the column still points right).
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _expected_at(text: str, position: int) -> list[str]:
+    """What the grammar accepts after ``text[:position]``, in plain words."""
+    try:
+        state = _lark().parse_interactive(text[:position])
+        state.exhaust_lexer()
+        return _expected_words(state.accepts())
+    except Exception:  # the prefix itself does not lex or parse: say nothing rather than guess
+        return []
+
+
+def _syntax_error(text: str, error: Exception) -> ConditionSyntaxError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+    shown = _shown(text)
+    if isinstance(error, UnexpectedCharacters):
+        position = error.pos_in_stream
+        char = text[position] if position < len(text) else ""
+        if char.isupper() and char.isalpha():
+            problem = f"unexpected character {char!r} (keywords and move codes are lower-case)"
+        else:
+            problem = f"unexpected character {char!r}"
+        return ConditionSyntaxError(shown, position + 1, problem, _expected_at(text, position))
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
+        token = error.token
+        position = token.start_pos or 0
+        expected = _expected_at(text, position)
+        if str(token) in KEYWORDS and "a move code" in expected:
+            problem = f"'{token}' is a reserved word, not a move code"
+        else:
+            problem = f"unexpected {str(token)!r}"
+        return ConditionSyntaxError(shown, position + 1, problem, expected)
+    # The text ended too soon (lark says so with an $END token or UnexpectedEOF).
+    end = len(text.rstrip())
+    problem = "empty condition" if end == 0 else "unexpected end of condition"
+    return ConditionSyntaxError(shown, end + 1, problem, _expected_at(text, len(text)))
+
+
+def parse(text: str) -> Node:
+    """Parse one condition (DESIGN §3).  Raises ConditionSyntaxError, and nothing else, on bad text."""
+    from lark.exceptions import UnexpectedInput
+
+    if not isinstance(text, str):
+        raise ConditionSyntaxError(repr(text), 1, "a condition is text")
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as error:
+        raise _syntax_error(text, error) from None
+    except RecursionError:
+        raise ConditionSyntaxError(_shown(text), 1, "the condition is nested too deeply") from None
+    return _condition(tree, text)
+
+
+def _condition(tree, text: str) -> Node:
+    children = tree.children
+    body = _node(children[0], text, 0)
+    if len(children) == 1:
+        return body
+    kind = str(children[1])
+    return Guarded(body, kind, _node(children[2], text, 0))
+
+
+def _node(tree, text: str, depth: int) -> Node:
+    rule = tree.data
+    kids = tree.children
+    if rule == "expr":
+        operands = tuple([_node(kid, text, depth) for kid in kids])
+        return operands[0] if len(operands) == 1 else Or(operands)
+    if rule == "term":
+        operands = tuple([_node(kid, text, depth) for kid in kids])
+        return operands[0] if len(operands) == 1 else And(operands)
+    if rule in ("negation", "group"):
+        if depth >= MAX_DEPTH:
+            # Deeper than any analyst writes; refusing it keeps every walk over trees (the printer,
+            # the evaluator's generated code, the sequencer's encoder) within Python's limits.
+            raise ConditionSyntaxError(
+                _shown(text), tree.meta.column, f"parentheses and 'not' nest more than {MAX_DEPTH} deep"
+            )
+        inner = _node(kids[0], text, depth + 1)
+        return Not(inner) if rule == "negation" else inner
+    if rule == "includes":
+        return Includes(str(kids[0]))
+    if rule == "excludes":
+        return Excludes(str(kids[0]))
+    if rule == "before":
+        return Before(str(kids[0]), str(kids[1]))
+    if rule == "after":
+        return After(str(kids[0]), str(kids[1]))
+    if rule == "with_":
+        return With(str(kids[0]), str(kids[1]))
+    if rule == "by_step":
+        number = kids[1]
+        if not str(number).isdigit():
+            raise ConditionSyntaxError(
+                _shown(text), number.start_pos + 1, f"a step is a whole number, not {str(number)!r}", ["a whole number"]
+            )
+        return ByStep(str(kids[0]), int(str(number)))
+    if rule == "quantity":
+        return Quantity(str(kids[0]), str(kids[1]), float(str(kids[2])))
+    if rule == "metric":
+        return Metric(str(kids[0]), str(kids[1]), float(str(kids[2])))
+    raise AssertionError(f"grammar rule without a node: {rule}")
+
+
+def number_text(value: float) -> str:
+    """A number as the language writes it: no exponent, integral values without a decimal point.
+
+    ``float(number_text(v)) == v`` for every finite float.
+    """
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"a condition cannot hold the number {value!r}")
+    if value.is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
+
+
+def to_text(node: Node) -> str:
+    """The canonical text of a tree: single spaces, parentheses only where the tree needs them."""
+    if isinstance(node, Guarded):
+        return f"{_text(node.body)} {node.kind} {_text(node.guard)}"
+    return _text(node)
+
+
+def _text(node: Node) -> str:
+    if isinstance(node, Includes):
+        return f"includes {node.move}"
+    if isinstance(node, Excludes):
+        return f"excludes {node.move}"
+    if isinstance(node, Before):
+        return f"{node.first} before {node.second}"
+    if isinstance(node, After):
+        return f"{node.first} after {node.second}"
+    if isinstance(node, With):
+        return f"{node.first} with {node.second}"
+    if isinstance(node, ByStep):
+        return f"{node.move} by step {node.step}"
+    if isinstance(node, Quantity):
+        return f"{node.move} {node.op} {number_text(node.value)}"
+    if isinstance(node, Metric):
+        return f"{node.name} {node.op} {number_text(node.value)}"
+    if isinstance(node, Not):
+        inner = _text(node.operand)
+        return f"not ({inner})" if isinstance(node.operand, (And, Or)) else f"not {inner}"
+    if isinstance(node, And):
+        # An `or` inside an `and` needs parentheses (and binds tighter); so does a nested `and`,
+        # or the printed text would parse as one flat `and` rather than this tree.
+        return " and ".join(f"({_text(o)})" if isinstance(o, (And, Or)) else _text(o) for o in node.operands)
+    if isinstance(node, Or):
+        return " or ".join(f"({_text(o)})" if isinstance(o, Or) else _text(o) for o in node.operands)
+    if isinstance(node, Guarded):
+        raise ValueError("'if' and 'unless' may only stand at the top level of a condition")
+    raise TypeError(f"not a condition node: {node!r}")
+
+
+def parse_condition(text: str, party: str | None, moves: Iterable[str]) -> Node:
+    """Parse condition text as it is saved: its moves must exist, and a rule may not use balance
+    or exposure (they are a party's).  Raises ConditionSyntaxError, UnknownCode or InvalidValue."""
+    node = parse(text)
+    known = moves if isinstance(moves, (set, frozenset, dict)) else set(moves)
+    for code in sorted(moves_of(node)):
+        if code not in known:
+            raise UnknownCode("move", code, known)
+    if party is None:
+        personal = sorted(metrics_of(node) & {"balance", "exposure"})
+        if personal:
+            raise InvalidValue(
+                f"a rule (a condition without a party) cannot use {' or '.join(personal)}: "
+                "balance and exposure are measured for a party; give the condition a party"
+            )
+    return node
