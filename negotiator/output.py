@@ -25,7 +25,7 @@ from negotiator.domain.errors import InvalidValue
 from negotiator.domain.table import Table
 
 FORMATS = ("table", "csv", "json", "markdown")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset("=+-@\t\r")
 
 
 def _plain(value: Any) -> Any:
@@ -46,17 +46,25 @@ def _plain(value: Any) -> Any:
 
 
 def csv_cell(value: Any) -> Any:
-    value = _plain(value)
+    """One CSV cell: text guarded against formulas, numbers kept as numbers, None empty.
+
+    Checks the common types first: ``check --all`` renders millions of cells.
+    """
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value[:1] in _FORMULA_CHARS else value
+    if kind is int:
+        return value
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if kind is float:
+        return int(value) if math.isfinite(value) and value.is_integer() else value
+    value = _plain(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return csv_cell(str(value))
 
 
 def _text_cell(value: Any) -> Any:
@@ -71,14 +79,47 @@ def _text_cell(value: Any) -> Any:
 def to_csv(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([csv_cell(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow([csv_cell(cell) for cell in row])
+    cell = csv_cell
+    writer.writerow([cell(h) for h in table.headers])
+    writer.writerows([[cell(c) for c in row] for row in table.rows])
     return buffer.getvalue()
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _json(value: Any, indent: str, depth: int) -> str:
+    """Indent the outer levels for people; below them one line per item, by the C encoder."""
+    if depth <= 0 or not isinstance(value, (dict, list, tuple)) or not value:
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, inner, depth - 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    return "[\n" + ",\n".join(inner + _json(v, inner, depth - 1) for v in value) + "\n" + indent + "]"
+
+
 def to_json(document: Any) -> str:
-    return json.dumps(_plain(document), indent=2, ensure_ascii=False) + "\n"
+    """JSON text of a document.  The outer three levels are indented; deeper values (one package's
+    verdict, one option of a sequence) each stay on one line, which keeps the fast encoder."""
+    return _json(_plain_floats(document), "", 3) + "\n"
+
+
+def _plain_floats(value: Any) -> Any:
+    """Integral floats as ints (a quantity of 300.0 is 300), without copying what has none."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if math.isfinite(value) and value.is_integer() else value
+    if kind is list or kind is tuple:
+        return [_plain_floats(v) for v in value]
+    if kind is dict:
+        return {k: _plain_floats(v) for k, v in value.items()}
+    return value
 
 
 def to_text_table(table: Table, fmt: str) -> str:

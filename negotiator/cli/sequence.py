@@ -145,7 +145,7 @@ def _save(store, drafted, result, name: str) -> None:
         new,
         status="draft",
         history=(),
-        steps=tuple(replace(s, placements=tuple(replace(p, level="0") for p in s.placements)) for s in new.steps),
+        steps=tuple(replace(s, placements=tuple(p._replace(level="0") for p in s.placements)) for s in new.steps),
     )
     proof = "proven optimal" if best.proven else "not proven optimal"
     note = (f"sequenced from {drafted.name} into {len(best.steps)} steps ({proof}): "

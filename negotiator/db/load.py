@@ -4,14 +4,16 @@ This is the read half of the seam between rows and domain values.  Orderings by 
 here in Python (code point order), not by the database, whose collation differs between SQLite
 and PostgreSQL: the same data reads — and exports — in the same order on both.  It does not import the
 SQLModel table classes (that costs start-up time ``check`` cannot afford) and it never issues one
-query per package: the catalogue is five statements and any number of packages is at most four
-(packages, steps, placements, and history when asked for), whatever their count.
+query per package: the catalogue is five statements and any number of packages is at most five
+(packages, move codes, placements, steps, and history when asked for), whatever their count.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from negotiator.domain.errors import UnknownCode
@@ -104,66 +106,87 @@ def package_names(connection: "Connection") -> list[str]:
     return sorted(name for (name,) in _rows(connection, "SELECT name FROM package"))
 
 
+def _driver_rows(connection: "Connection", sql: str) -> list[tuple]:
+    """Rows straight from the driver's cursor, without SQLAlchemy's row objects.
+
+    For the bulk queries of ``load_packages`` (hundreds of thousands of placements); the SQL
+    takes no parameters (ids are inlined as integers), so it runs unchanged on every driver.
+    """
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _as_date(value):
+    """SQLite hands dates back as ISO text, PostgreSQL as dates."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_timestamp(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def load_packages(
     connection: "Connection", names: Sequence[str] | None = None, history: bool = False
 ) -> list[Package]:
     """The named packages (all when ``names`` is None), in the order asked for (else by name).
 
-    An unknown name raises UnknownCode with a did-you-mean.
+    An unknown name raises UnknownCode with a did-you-mean.  Four statements (five with history),
+    whatever the number of packages.
     """
-    from sqlalchemy import Date, DateTime
-
-    where = ""
-    params: dict = {}
     if names is not None:
         wanted = list(dict.fromkeys(names))
         if not wanted:
             return []
-        where = " WHERE k.name IN :names"
-        params = {"names": wanted}
-    heads = _rows(
-        connection,
-        "SELECT k.id, k.name, k.title, k.description, k.status, b.name FROM package k "
-        "LEFT JOIN package b ON b.id = k.based_on_id" + where + " ORDER BY k.name",
-        params,
-    )
-    if names is not None:
+        heads = _rows(
+            connection,
+            "SELECT k.id, k.name, k.title, k.description, k.status, b.name FROM package k "
+            "LEFT JOIN package b ON b.id = k.based_on_id WHERE k.name IN :names",
+            {"names": wanted},
+        )
         found = {row[1] for row in heads}
         for name in wanted:
             if name not in found:
                 raise UnknownCode("package", name, package_names(connection))
+        scope = " WHERE package_id IN (" + ",".join(str(int(row[0])) for row in heads) + ")"
+    else:
+        heads = _rows(
+            connection,
+            "SELECT k.id, k.name, k.title, k.description, k.status, b.name FROM package k "
+            "LEFT JOIN package b ON b.id = k.based_on_id",
+        )
+        scope = ""
     if not heads:
         return []
-    scope = "" if names is None else " WHERE k.name IN :names"
-    steps: dict[int, list[tuple]] = defaultdict(list)
-    for package_id, step_id, label, due in _rows(
-        connection,
-        "SELECT s.package_id, s.id, s.label, s.due FROM step s JOIN package k ON k.id = s.package_id"
-        + scope + " ORDER BY s.package_id, s.ordinal",
-        params,
-        due=Date,
-    ):
-        steps[package_id].append((step_id, label or "", due))
+
+    # Placements name their move by id; reusing one string per code keeps memory flat.
+    code_of = dict(_driver_rows(connection, "SELECT id, code FROM move"))
+    levels: dict[str, str] = {}
     placements: dict[int, list[Placement]] = defaultdict(list)
-    for step_id, move, quantity, level in _rows(
-        connection,
-        "SELECT p.step_id, m.code, p.quantity, p.level FROM placement p "
-        "JOIN move m ON m.id = p.move_id JOIN package k ON k.id = p.package_id" + scope,
-        params,
+    for step_id, move_id, quantity, level in _driver_rows(
+        connection, "SELECT step_id, move_id, quantity, level FROM placement" + scope
     ):
         placements[step_id].append(
-            Placement(move, float(quantity) if quantity is not None else None, level)
+            Placement(code_of[move_id], None if quantity is None else float(quantity), levels.setdefault(level, level))
         )
+    by_move = itemgetter(0)
+    steps: dict[int, list[Step]] = defaultdict(list)
+    for package_id, step_id, label, due in _driver_rows(
+        connection, "SELECT package_id, id, label, due FROM step" + scope + " ORDER BY package_id, ordinal"
+    ):
+        placed = placements.get(step_id, ())
+        steps[package_id].append(Step(label or "", _as_date(due), tuple(sorted(placed, key=by_move))))
     events: dict[int, list[Event]] = defaultdict(list)
     if history:
-        for package_id, at, kind, move, old, new, note, source in _rows(
+        for package_id, at, kind, move, old, new, note, source in _driver_rows(
             connection,
-            "SELECT e.package_id, e.at, e.kind, e.move, e.old, e.new, e.note, e.source FROM event e "
-            "JOIN package k ON k.id = e.package_id" + scope + " ORDER BY e.package_id, e.at, e.id",
-            params,
-            at=DateTime,
+            "SELECT package_id, at, kind, move, old, new, note, source FROM event" + scope
+            + " ORDER BY package_id, at, id",
         ):
-            events[package_id].append(Event(at, kind, move, old, new, note or "", source or ""))
+            events[package_id].append(Event(_as_timestamp(at), kind, move, old, new, note or "", source or ""))
     packages = {
         name: Package(
             name=name,
@@ -171,13 +194,10 @@ def load_packages(
             description=description or "",
             status=status,
             based_on=based_on,
-            steps=tuple(
-                Step(label, due, tuple(sorted(placements.get(step_id, ()), key=lambda p: p.move)))
-                for step_id, label, due in steps.get(pid, ())
-            ),
-            history=tuple(events.get(pid, ())),
+            steps=tuple(steps.get(package_id, ())),
+            history=tuple(events.get(package_id, ())),
         )
-        for pid, name, title, description, status, based_on in heads
+        for package_id, name, title, description, status, based_on in heads
     }
     order: Iterable[str] = wanted if names is not None else sorted(packages)
     return [packages[name] for name in order]

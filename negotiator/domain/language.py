@@ -17,7 +17,6 @@ expected in plain words -- never another exception, whatever the string.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from negotiator.domain.conditions import (
     After,
@@ -37,7 +36,7 @@ from negotiator.domain.conditions import (
     moves_of,
 )
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue, UnknownCode
-from negotiator.domain.model import KEYWORDS
+from negotiator.domain.model import KEYWORDS, format_number
 
 # Keyword terminals are named after the word, upper-cased and prefixed with K_, so that an error
 # can turn any expected terminal back into the word the analyst should type.
@@ -232,16 +231,11 @@ def _node(tree, text: str, depth: int) -> Node:
 
 
 def number_text(value: float) -> str:
-    """A number as the language writes it: no exponent, integral values without a decimal point.
-
-    ``float(number_text(v)) == v`` for every finite float.
-    """
+    """A number as the language writes it (``model.format_number``); refuses NaN and infinities."""
     value = float(value)
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"a condition cannot hold the number {value!r}")
-    if value.is_integer():
-        return str(int(value))
-    return format(Decimal(repr(value)), "f")
+    return format_number(value)
 
 
 def to_text(node: Node) -> str:
