@@ -33,10 +33,6 @@ def test_domain_imports_no_database_cli_or_yaml(path):
     assert _imported_roots(path) & FORBIDDEN_IN_DOMAIN == set()
 
 
-def test_domain_modules_exist():
-    assert (PACKAGE / "domain" / "model.py").exists()
-
-
 def _modules_loaded_by(args: list[str]) -> set[str]:
     probe = (
         "import sys, json\n"

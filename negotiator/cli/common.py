@@ -8,8 +8,7 @@ import sys
 import click
 
 from negotiator.db.engine import Store
-
-FORMATS = ("table", "csv", "json", "markdown")
+from negotiator.output import FORMATS
 
 pass_store = click.make_pass_decorator(Store)
 

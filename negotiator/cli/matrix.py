@@ -13,8 +13,6 @@ import click
 
 from negotiator.cli.common import emit, output_options, pass_store
 
-KINDS = ("positions", "values", "package", "balance", "satisfaction", "conditions", "implementation")
-
 MATRIX_KINDS: dict[str, tuple[str, str]] = {
     "positions": ("negotiator.cli.catalogue", "positions_matrix"),
     "values": ("negotiator.cli.catalogue", "values_matrix"),
@@ -25,12 +23,13 @@ MATRIX_KINDS: dict[str, tuple[str, str]] = {
     "balance": ("negotiator.cli.sequence", "balance_matrix"),
 }
 
-# Kinds about a single package.
+# Kinds about the catalogue alone, and kinds about a single package.
+_CATALOGUE_ONLY = ("positions", "values")
 _ONE_PACKAGE = ("package", "balance", "implementation")
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("kind", type=click.Choice(list(MATRIX_KINDS)))
 @click.argument("packages", nargs=-1, metavar="[PKG]...")
 @click.option("--as-of", default=None, metavar="DATE", help="For implementation: the state on DATE (YYYY-MM-DD).")
 @output_options
@@ -56,8 +55,8 @@ def matrix(store, kind: str, packages: tuple[str, ...], as_of: str | None, fmt: 
     """
     from negotiator.domain.errors import InvalidValue
 
-    if kind not in MATRIX_KINDS:
-        raise InvalidValue(f"the {kind} matrix is not available in this version")
+    if kind in _CATALOGUE_ONLY and packages:
+        raise InvalidValue(f"the {kind} matrix is about the catalogue and takes no package")
     if kind in _ONE_PACKAGE and len(packages) != 1:
         raise InvalidValue(f"the {kind} matrix is about one package: negotiator matrix {kind} PKG")
     if as_of is not None and kind != "implementation":

@@ -1,8 +1,10 @@
 """``compare`` and ``sequence``: packages side by side, and the best ordering of one package (§4, §5).
 
 Thin: load the catalogue and packages, call ``negotiator.domain.compare`` or
-``negotiator.domain.sequencing``, render what they return.  ``sequence --save-as`` stores the best
-option through ``negotiator.db.packages.save_package`` in one write transaction.  The ``balance``
+``negotiator.domain.sequencing``, and render the tables and documents that
+``negotiator.domain.compare`` and ``negotiator.domain.sequence_report`` build.  ``sequence
+--save-as`` stores the package ``sequence_report.saved_package`` builds through
+``negotiator.db.packages.save_package`` in one write transaction.  The ``balance``
 matrix builder lives here too (``negotiator.cli.matrix`` looks it up by name).
 
 ortools is imported by ``negotiator.domain.sequencing`` inside the solve only, so neither
@@ -15,7 +17,7 @@ import sys
 
 import click
 
-from negotiator.cli.common import emit, output_options, pass_store
+from negotiator.cli.common import emit, note, output_options, pass_store
 
 
 def _read(store, names):
@@ -88,8 +90,16 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
       negotiator sequence freeze-first --time-limit 10 --format json
     """
     from negotiator.db.load import load_catalogue, load_packages, package_names
+    from negotiator.db.packages import save_package
     from negotiator.domain.errors import DuplicateCode, InvalidValue
     from negotiator.domain.model import check_package_name
+    from negotiator.domain.sequence_report import (
+        saved_package,
+        sequence_csv,
+        sequence_document,
+        sequence_tables,
+        status_line,
+    )
     from negotiator.domain.sequencing import sequence as find_sequence
 
     with store.read() as connection:
@@ -105,14 +115,15 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
     if save_as is not None:
         if result.best is None:
             raise InvalidValue(f"no ordering of '{package}' obeys every rule, so there is nothing to save as '{save_as}'")
-        _save(store, drafted, result, save_as)
+        saved = saved_package(drafted, result.best, save_as)
+        with store.write() as session:
+            save_package(session, saved.package, based_on=drafted.name, note=saved.note)
 
-    if fmt == "json":
-        emit(fmt, output, document=_document(result))
-    elif fmt == "csv":
-        emit(fmt, output, table=_steps_table(catalogue, drafted, result) if result.options else _conflicts_table(result))
-    else:
-        _emit_tables(fmt, output, [t for t in _tables(catalogue, drafted, result) if t is not None])
+    if fmt == "csv":
+        # CSV holds one table and no title, so the status line goes to stderr.
+        note(status_line(result))
+    emit(fmt, output, table=sequence_csv(drafted, result), document=sequence_document(result),
+         sections=sequence_tables(catalogue, drafted, result))
     if save_as is not None:
         click.echo(f"saved option 1 as package {save_as} (based on {package})", err=True)
 
@@ -130,123 +141,6 @@ def _progress_reporter():
                    err=True)
 
     return report
-
-
-def _save(store, drafted, result, name: str) -> None:
-    from dataclasses import replace
-
-    from negotiator.db.packages import save_package
-    from negotiator.domain.sequencing import arrange
-
-    best = result.best
-    new = arrange(drafted, best.steps, name=name)
-    # A proposal, not an agreement: implementation levels start afresh.
-    new = replace(
-        new,
-        status="draft",
-        history=(),
-        steps=tuple(replace(s, placements=tuple(p._replace(level="0") for p in s.placements)) for s in new.steps),
-    )
-    proof = "proven optimal" if best.proven else "not proven optimal"
-    note = (f"sequenced from {drafted.name} into {len(best.steps)} steps ({proof}): "
-            f"{len(best.satisfied)} parties satisfied, max exposure {best.max_exposure}, "
-            f"total exposure {best.total_exposure}, {best.moved} placements moved")
-    with store.write() as session:
-        save_package(session, new, based_on=drafted.name, note=note)
-
-
-def _document(result) -> dict:
-    """The JSON document of ``sequence`` (§8)."""
-    return {
-        "package": result.package,
-        "status": result.status,
-        "options": [
-            {
-                "rank": o.rank,
-                "steps": [list(step) for step in o.steps],
-                "satisfied": list(o.satisfied),
-                "max_exposure": o.max_exposure,
-                "total_exposure": o.total_exposure,
-                "moved": o.moved,
-            }
-            for o in result.options
-        ],
-        "conflicts": [{"party": c.party, "text": c.text} for c in result.conflicts],
-    }
-
-
-def _status_line(result) -> str:
-    if result.status == "infeasible":
-        return f"No ordering of {result.package} obeys every rule"
-    best = result.best
-    proof = "proven optimal" if result.status == "optimal" else "best found, not proven optimal (time limit)"
-    return f"Best ordering of {result.package} into {len(best.steps)} steps: {proof}"
-
-
-def _tables(catalogue, drafted, result):
-    from negotiator.domain.metrics import move_values, package_metrics
-    from negotiator.domain.sequencing import arrange
-    from negotiator.domain.table import Table
-
-    parties = len(catalogue.parties)
-    values = move_values(catalogue)
-    summary = None
-    if result.options:
-        summary = Table(
-            ("option", "parties satisfied", "satisfied", "max exposure", "total exposure", "moved", "reciprocity",
-             "proven"),
-            tuple(
-                (o.rank, f"{len(o.satisfied)}/{parties}", " ".join(o.satisfied), o.max_exposure, o.total_exposure,
-                 o.moved, round(package_metrics(catalogue, arrange(drafted, o.steps), values).reciprocity, 2),
-                 o.proven)
-                for o in result.options
-            ),
-            title=_status_line(result),
-        )
-    steps = _steps_table(catalogue, drafted, result) if result.options else None
-    return [summary, steps, _conflicts_table(result)]
-
-
-def _conflicts_table(result):
-    from negotiator.domain.table import Table
-
-    if not result.conflicts:
-        return None
-    if result.rules_conflict:
-        title = (f"No ordering of {result.package} obeys every rule: these rules cannot all hold "
-                 "(dropping any one of them makes the rest possible)")
-    else:
-        title = "Conflicting conditions: no ordering meets them all (dropping any one makes the rest satisfiable)"
-    return Table(
-        ("party", "condition"),
-        tuple((c.party if c.party is not None else "(rule)", c.text) for c in result.conflicts),
-        title=title,
-    )
-
-
-def _steps_table(catalogue, drafted, result):
-    """One row per step of each option: its moves, and where each one was before."""
-    from negotiator.domain.table import Table
-
-    before = drafted.step_of()
-    labels = [s.label for s in drafted.steps]
-    rows = []
-    for option in result.options:
-        for ordinal, moves in enumerate(option.steps, 1):
-            shown = [m if before.get(m) == ordinal else f"{m} (was {before.get(m)})" for m in moves]
-            label = labels[ordinal - 1] if ordinal <= len(labels) else ""
-            rows.append((option.rank, ordinal, label, ", ".join(shown)))
-    return Table(("option", "step", "label", "moves"), tuple(rows), title="Steps of each option")
-
-
-def _emit_tables(fmt: str, output: str | None, tables) -> None:
-    """Several tables one after another (table or Markdown)."""
-    from negotiator.output import render_text, write_output
-
-    text = "\n".join(render_text(fmt, table=table) for table in tables)
-    path = write_output(text, output, fmt)
-    if path is not None:
-        click.echo(f"wrote {path}", err=True)
 
 
 # --- matrix balance --------------------------------------------------------------------------

@@ -41,11 +41,25 @@ def database_url(value: str | None) -> str:
     scheme = value.split("://", 1)[0]
     if scheme in ("postgresql", "postgres"):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
-    if scheme.startswith("sqlite") or scheme.startswith("postgresql+"):
+    if scheme.startswith("sqlite"):
+        return _sqlite_uri(value)
+    if scheme.startswith("postgresql+"):
         return value
     raise InvalidValue(
         f"unsupported database URL '{value}': use a file path, sqlite:///PATH or postgresql+psycopg://..."
     )
+
+
+def _sqlite_uri(url: str) -> str:
+    """SQLite takes query arguments (``?mode=ro``) only in URI form: make it so, rather than let
+    the driver ignore them with a warning."""
+    if "?" not in url or "uri=true" in url:
+        return url
+    head, query = url.split("?", 1)
+    prefix, path = head.split(":///", 1) if ":///" in head else (head, "")
+    if not path.startswith("file:"):
+        path = "file:" + path if path.startswith("/") else "file:" + str(Path(path).absolute())
+    return f"{prefix}:///{path}?{query}&uri=true"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -140,13 +154,16 @@ class Store:
     def write(self) -> Iterator["Session"]:
         """A session inside one immediate transaction: committed at the end, rolled back on error.
 
-        A database that does not exist yet is created (and migrated) first, with a note on stderr.
+        A database that does not exist yet is created (and migrated) first, with a note on stderr
+        once the command has succeeded; when the command fails, the new file is removed again, so a
+        failing command leaves nothing behind.
         """
-        self.ensure_schema()
+        created = self.ensure_schema()
         from sqlalchemy.exc import DBAPIError
         from sqlmodel import Session
 
         engine = _make_engine(self.url, "write")
+        succeeded = False
         try:
             with Session(engine, expire_on_commit=False) as session:
                 try:
@@ -157,6 +174,7 @@ class Store:
                 try:
                     yield session
                     session.commit()
+                    succeeded = True
                 except BaseException:
                     session.rollback()
                     raise
@@ -164,6 +182,16 @@ class Store:
             raise NegotiatorError(_describe_db_error(exc)) from None
         finally:
             engine.dispose()
+            if created:
+                self._settle_new_database(succeeded)
+
+    def _settle_new_database(self, succeeded: bool) -> None:
+        if succeeded or self.path is None:
+            if succeeded:
+                print(f"note: created a new negotiator database at {self.display}", file=sys.stderr)
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def ensure_schema(self) -> bool:
         """Create the schema if the database is new; True when it did."""
@@ -174,7 +202,6 @@ class Store:
         from negotiator.db import migrate
 
         migrate.upgrade(self, "head")
-        print(f"note: created a new negotiator database at {self.display}", file=sys.stderr)
         return True
 
     def revision(self) -> str | None:

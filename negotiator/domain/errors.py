@@ -2,7 +2,7 @@
 
 Every mistake a user can make (an unknown code, a malformed condition, a bad number or date) is
 raised as a subclass of :class:`NegotiatorError` carrying the facts; the command line turns it
-into one ``Error: ...`` line in exactly one place (``negotiator.cli.errors``).  The message is
+into one ``Error: ...`` line in exactly one place (``RootGroup.main`` in ``negotiator.cli``).  The message is
 written for the analyst, not for the programmer.
 """
 

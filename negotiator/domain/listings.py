@@ -5,7 +5,7 @@ Pure projections of domain values into ``Table`` rows for the renderer.
 
 from __future__ import annotations
 
-from negotiator.domain.model import Catalogue, Move, Party, Position, format_number
+from negotiator.domain.model import Catalogue, Move, Party, Position
 from negotiator.domain.table import Table
 
 
@@ -96,7 +96,3 @@ def position_record(position: Position) -> dict:
         "bound": bound_text(position),
         "source": position.source,
     }
-
-
-def quantity_text(value: float | None) -> str:
-    return format_number(value)

@@ -97,11 +97,20 @@ class Conflict(NamedTuple):
 
 @dataclass(frozen=True)
 class SequenceResult:
+    """What ``sequence`` found: the options, best first, and the conflicting conditions.
+
+    ``unnamed`` says that the rules were proven unable to all hold, or the best option leaves a
+    party unsatisfied, but the time limit ran out before a conflicting set was named, so
+    ``conflicts`` is empty; ``time_limit`` is the limit the call had.
+    """
+
     package: str
     status: str  # 'optimal' | 'feasible' | 'infeasible'
     options: tuple[Option, ...]
     conflicts: tuple[Conflict, ...]
     rules_conflict: bool
+    unnamed: bool = False
+    time_limit: float | None = None
 
     @property
     def best(self) -> Option | None:
@@ -164,7 +173,9 @@ def sequence(
             if status == "INFEASIBLE":
                 rules = problem.rules_conflict(clock)
                 conflicts = tuple(Conflict(None, problem.judged[j].condition.text) for j in rules)
-                return SequenceResult(package.name, "infeasible", (), conflicts, True)
+                # The rules are proven to collide; an empty set means naming them ran out of time.
+                return SequenceResult(package.name, "infeasible", (), conflicts, True,
+                                      unnamed=not conflicts, time_limit=time_limit)
             raise OutOfTime(
                 f"no ordering of package '{package.name}' was found within the time limit of "
                 f"{format_seconds(time_limit)}; give it a longer --time-limit"
@@ -172,13 +183,17 @@ def sequence(
         options.append(replace(found, rank=rank))
 
     conflicts: tuple[Conflict, ...] = ()
-    if len(options[0].satisfied) < len(problem.parties):
+    unsatisfied = len(options[0].satisfied) < len(problem.parties)
+    if unsatisfied:
         conflicts = tuple(
             Conflict(problem.judged[j].condition.party, problem.judged[j].condition.text)
             for j in problem.party_conflict(clock)
         )
     status = "optimal" if options[0].proven else "feasible"
-    return SequenceResult(package.name, status, tuple(options), conflicts, False)
+    # Some party is left unsatisfied; without a time limit that proves a conflict, which is then
+    # always named, so none named means the time limit cut the search short.
+    return SequenceResult(package.name, status, tuple(options), conflicts, False,
+                          unnamed=unsatisfied and not conflicts, time_limit=time_limit)
 
 
 def arrange(package: Package, steps: Sequence[Sequence[str]], name: str | None = None) -> Package:
@@ -216,7 +231,6 @@ class Clock:
         self.start = time.monotonic()
         self.limit = limit
         self.progress = progress
-        self.hit = False  # some solve was cut short by the limit
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
@@ -258,10 +272,7 @@ def _solve(model, clock: Clock, stage: str, describe=None):
 
         callback = Report()
     status = solver.Solve(model, callback)
-    name = solver.StatusName(status)
-    if name in ("FEASIBLE", "UNKNOWN"):
-        clock.hit = True
-    return name, solver
+    return solver.StatusName(status), solver
 
 
 # --------------------------------------------------------------------------------------------
@@ -479,10 +490,6 @@ class Encoding:
         self.exposure = {party: self._exposure(party) for party in problem.parties}
         self._cache: dict[Any, Any] = {}
         self._conditions: dict[int, Any] = {}
-
-    def exact(self, i: int, t: int):
-        """The literal "placement i is in step t" (0-based)."""
-        return self.x[i][t]
 
     # Exposure ---------------------------------------------------------------------------------
     def balance(self, party: str, t: int):
@@ -724,7 +731,7 @@ class Encoding:
 
     def forbid(self, steps: tuple[tuple[str, ...], ...]) -> None:
         """Exclude one exact assignment of placements to steps."""
-        same = [self.exact(self.index[m], t) for t, moves in enumerate(steps) for m in moves]
+        same = [self.x[self.index[m]][t] for t, moves in enumerate(steps) for m in moves]
         self.model.AddBoolOr([_negate(literal) for literal in same if literal is not True])
 
     def hint_original(self) -> None:

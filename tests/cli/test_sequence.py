@@ -148,7 +148,68 @@ def test_sequence_table_shows_options_steps_and_proof(talks):
     assert "Conflicting conditions" not in out
     summary = [line.split() for line in out.splitlines()[4:6]]
     assert [row[0] for row in summary] == ["1", "2"]
-    assert all(row[1] == "2/2" and row[-1] == "yes" for row in summary)
+    assert all(row[1] == "2/2" for row in summary)
+
+
+def test_sequence_table_claims_proof_for_the_best_option_only(talks):
+    lines = talks.ok("sequence", "aid-first", "--alternatives", "2").stdout.splitlines()
+    assert lines[2].split()[-2:] == ["proven", "optimal"]
+    assert [line.split()[-1] for line in lines[4:7]] == ["yes", "-", "-"]
+
+
+def _naming_runs_out_of_time(monkeypatch):
+    """Make every attempt to name a conflicting set come back empty, as when time runs out."""
+    from negotiator.domain.sequencing import Problem
+
+    monkeypatch.setattr(Problem, "rules_conflict", lambda self, clock: [])
+    monkeypatch.setattr(Problem, "party_conflict", lambda self, clock: [])
+
+
+def _colliding_rules(talks):
+    talks.ok("condition", "add", "--rule", "usa.delist after dprk.inspect")
+    talks.ok("condition", "add", "--rule", "usa.delist before dprk.inspect")
+
+
+def test_sequence_says_when_colliding_rules_could_not_be_named_in_time(talks, monkeypatch):
+    _colliding_rules(talks)
+    _naming_runs_out_of_time(monkeypatch)
+    outcome = talks.ok("sequence", "aid-first", "--time-limit", "0.5")
+    assert outcome.stdout.splitlines()[0] == (
+        "No ordering of aid-first obeys every rule; could not name the conflicting conditions within --time-limit 0.5"
+    )
+
+
+def test_sequence_json_keeps_every_key_when_conflicts_could_not_be_named(talks, monkeypatch):
+    _colliding_rules(talks)
+    _naming_runs_out_of_time(monkeypatch)
+    document = _json(talks, "sequence", "aid-first", "--time-limit", "0.5")
+    assert document == {"package": "aid-first", "status": "infeasible", "options": [], "conflicts": []}
+
+
+def test_sequence_says_when_unsatisfied_parties_conflicts_could_not_be_named_in_time(talks, monkeypatch):
+    _naming_runs_out_of_time(monkeypatch)
+    out = talks.ok("sequence", "aid-first", "--steps", "2", "--time-limit", "30").stdout
+    assert out.startswith("Best ordering of aid-first into 2 steps: proven optimal\n")
+    assert ("Not every party is satisfied; could not name the conflicting conditions within --time-limit 30"
+            in out.splitlines())
+
+
+def test_sequence_csv_is_the_steps_table_with_the_status_line_on_stderr(talks):
+    outcome = talks.ok("sequence", "aid-first", "--format", "csv")
+    rows = outcome.stdout.splitlines()
+    assert rows[0] == "option,step,label,moves"
+    assert [row.split(",")[:2] for row in rows[1:]] == [["1", "1"], ["1", "2"], ["1", "3"]]
+    assert "note: Best ordering of aid-first into 3 steps: proven optimal" in outcome.stderr
+
+
+def test_sequence_markdown_shows_every_section(talks):
+    out = talks.ok("sequence", "aid-first", "--steps", "2", "--format", "markdown").stdout
+    titles = [line for line in out.splitlines() if line.startswith("## ")]
+    assert titles == [
+        "## Best ordering of aid-first into 2 steps: proven optimal",
+        "## Steps of each option",
+        "## Conflicting conditions: no ordering meets them all (dropping any one makes the rest satisfiable)",
+    ]
 
 
 def test_sequence_with_more_alternatives_lists_distinct_options_in_order(talks):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -37,6 +38,7 @@ from negotiator.domain.model import (
     Bound,
     Catalogue,
     Condition,
+    Event,
     Move,
     Package,
     Party,
@@ -44,7 +46,14 @@ from negotiator.domain.model import (
     Position,
     Step,
 )
-from negotiator.domain.sequencing import Progress, arrange, sequence
+from negotiator.domain.sequence_report import (
+    options_table,
+    saved_package,
+    sequence_document,
+    sequence_tables,
+    status_line,
+)
+from negotiator.domain.sequencing import Progress, SequenceResult, arrange, sequence
 
 OPS = (">=", "<=", ">", "<", "=", "!=")
 
@@ -482,3 +491,100 @@ def test_a_time_limit_gives_an_answer_that_says_whether_it_is_proven():
     assert result.status in ("optimal", "infeasible")
     if result.options:
         assert result.options[0].proven
+
+
+def _naming_runs_out_of_time(monkeypatch):
+    """Every attempt to name a conflicting set comes back empty, as when the time limit is hit."""
+    from negotiator.domain.sequencing import Problem
+
+    monkeypatch.setattr(Problem, "rules_conflict", lambda self, clock: [])
+    monkeypatch.setattr(Problem, "party_conflict", lambda self, clock: [])
+
+
+COLLIDING_RULES = (Condition("usa.aid before dprk.freeze"), Condition("dprk.freeze before usa.aid"))
+
+
+def test_rules_proven_to_collide_but_not_named_in_time_are_marked_unnamed(monkeypatch):
+    catalogue, package = freeze_for_freeze(*COLLIDING_RULES)
+    _naming_runs_out_of_time(monkeypatch)
+    result = sequence(catalogue, package, time_limit=30)
+    assert result.status == "infeasible" and result.conflicts == ()
+    assert result.unnamed and result.time_limit == 30
+
+
+def test_unsatisfied_party_without_named_conflicts_is_marked_unnamed(monkeypatch):
+    catalogue, package = freeze_for_freeze(Condition("usa.aid before dprk.freeze", party="DPRK"),
+                                           Condition("dprk.freeze by step 1", party="USA"))
+    _naming_runs_out_of_time(monkeypatch)
+    result = sequence(catalogue, package, time_limit=30)
+    assert result.options and result.unnamed and result.conflicts == ()
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [(), COLLIDING_RULES, (Condition("usa.aid before dprk.freeze", party="DPRK"),
+                           Condition("dprk.freeze by step 1", party="USA"))],
+    ids=["no conflict", "colliding rules", "colliding parties"],
+)
+def test_conflicts_found_in_time_are_not_marked_unnamed(conditions):
+    catalogue, package = freeze_for_freeze(*conditions)
+    result = sequence(catalogue, package, time_limit=30)
+    assert not result.unnamed
+    assert bool(result.conflicts) == bool(conditions)
+
+
+# --- what ``sequence`` shows and saves (negotiator.domain.sequence_report) -----------------------
+
+
+def test_status_line_says_when_colliding_rules_could_not_be_named():
+    catalogue, package = freeze_for_freeze(*COLLIDING_RULES)
+    result = SequenceResult("aid-first", "infeasible", (), (), True, unnamed=True, time_limit=0.01)
+    line = "No ordering of aid-first obeys every rule; could not name the conflicting conditions within --time-limit 0.01"
+    assert status_line(result) == line
+    (table,) = sequence_tables(catalogue, package, result)
+    assert table.title == line and table.rows == ()
+
+
+def test_only_the_best_option_claims_to_be_proven():
+    catalogue, package = freeze_for_freeze()
+    result = sequence(catalogue, package, alternatives=2)
+    assert all(o.proven for o in result.options)  # each is the proven best of what remained
+    assert [row[-1] for row in options_table(catalogue, package, result).rows] == [True, "-", "-"]
+
+
+def test_sequence_tables_are_the_options_the_steps_and_the_conflicts():
+    catalogue, package = freeze_for_freeze(Condition("usa.aid before dprk.freeze", party="DPRK"),
+                                           Condition("dprk.freeze by step 1", party="USA"))
+    result = sequence(catalogue, package)
+    options, steps, conflicts = sequence_tables(catalogue, package, result)
+    assert options.title == "Best ordering of aid-first into 3 steps: proven optimal"
+    assert options.rows[0][-2] == round(package_metrics(catalogue, arrange(package, result.best.steps)).reciprocity, 2)
+    assert [row[:2] for row in steps.rows] == [(1, 1), (1, 2), (1, 3)]
+    assert set(conflicts.rows) == {("DPRK", "usa.aid before dprk.freeze"), ("USA", "dprk.freeze by step 1")}
+
+
+@pytest.mark.parametrize("conditions", [(), COLLIDING_RULES], ids=["feasible", "infeasible"])
+def test_sequence_document_has_exactly_the_keys_of_section_8(conditions):
+    catalogue, package = freeze_for_freeze(*conditions)
+    document = sequence_document(sequence(catalogue, package))
+    assert list(document) == ["package", "status", "options", "conflicts"]
+    for option in document["options"]:
+        assert list(option) == ["rank", "steps", "satisfied", "max_exposure", "total_exposure", "moved"]
+    for conflict in document["conflicts"]:
+        assert list(conflict) == ["party", "text"]
+
+
+def test_saved_package_is_a_fresh_draft_based_on_the_original():
+    catalogue, package = freeze_for_freeze()
+    agreed = Package(
+        package.name, status="agreed",
+        steps=tuple(Step(s.label, s.due, tuple(p._replace(level="3") for p in s.placements)) for s in package.steps),
+        history=(Event(datetime(2027, 3, 1), "created"),),
+    )
+    best = sequence(catalogue, agreed).best
+    saved = saved_package(agreed, best, "aid-best")
+    assert saved.package.name == "aid-best" and saved.package.based_on == "aid-first"
+    assert saved.package.status == "draft" and saved.package.history == ()
+    assert {p.level for _, p in saved.package.placements()} == {"0"}
+    assert saved.package.quantities() == agreed.quantities()
+    assert saved.note.startswith("sequenced from aid-first into 3 steps (proven optimal): 2 parties satisfied")
