@@ -52,6 +52,7 @@ from negotiator.domain.model import (
     Position,
     Scenario,
     Step,
+    check_condition_name,
     check_issue_code,
     check_move_code,
     check_package_name,
@@ -61,6 +62,7 @@ from negotiator.domain.model import (
     parse_int,
     parse_number,
     parse_timestamp,
+    stance_problem,
 )
 
 if TYPE_CHECKING:
@@ -85,9 +87,6 @@ EVENT_KEYS = (("at", "kind"), ("move", "old", "new", "note", "source"))
 
 # A one-line row is written as a flow map (``- {code: DPRK, name: ...}``) when it fits here.
 FLOW_WIDTH = 120
-
-# Weights and costs are stored in 32-bit integer columns.
-LARGEST_INT = 2**31 - 1
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _NULL = "tag:yaml.org,2002:null"
@@ -383,13 +382,6 @@ class _Item:
         return list(node.value)
 
 
-def _stored_int(text: str, what: str, minimum: int) -> int:
-    value = parse_int(text, what, minimum=minimum)
-    if value > LARGEST_INT:
-        raise InvalidValue(f"{what} must be at most {LARGEST_INT}, not {value}")
-    return value
-
-
 def _unknown_key(key: str, allowed: tuple[str, ...]) -> str:
     message = f"unknown key '{key}'"
     close = did_you_mean(key, allowed)
@@ -539,7 +531,7 @@ class _Reader:
         issue = item.text("issue", None)
         description = item.text("description")
         unit = item.text("unit", None)
-        cost = item.converted("cost", lambda v: _stored_int(v, "cost", 0), 1)
+        cost = item.converted("cost", lambda v: parse_int(v, "cost", minimum=0), 1)
         reversible = item.flag("reversible", True)
         source = item.text("source")
         if code is not None and not self.unique(item, "move", code, f"move code '{code}'", "code"):
@@ -555,7 +547,7 @@ class _Reader:
         party = item.text("party", None)
         move = item.checked("move", check_move_code)
         stance = item.choice("stance", STANCES)
-        weight = item.converted("weight", lambda v: _stored_int(v, "weight", 1), 1)
+        weight = item.converted("weight", lambda v: parse_int(v, "weight", minimum=1), 1)
         bound = item.converted("bound", parse_bound)
         source = item.text("source")
         if party is not None and move is not None and not self.unique(
@@ -571,12 +563,16 @@ class _Reader:
                      '{party: JPN, text: "includes dprk.abduction-accounting"}')
         text = item.text("text", None)
         party = item.text("party", None)
-        name = item.text("name", None)
-        if name is not None and not name.strip():
-            item.problem(item.lines["name"], "name must not be blank")
+        name = item.checked("name", check_condition_name)
         soft = item.flag("soft", False)
         source = item.text("source")
         tree = self.condition_tree(item, text) if text is not None else None
+        if tree is not None:
+            # Stored in canonical form, as `condition add` stores it, so that the same condition
+            # written two ways is one row (and a duplicate within the file).
+            from negotiator.domain.language import to_text
+
+            text = to_text(tree)
         if name:
             if not self.unique(item, "condition", name, f"condition name '{name}'", "name"):
                 return None
@@ -636,12 +632,44 @@ class _Reader:
             return None
         if name is None or status is None:
             return None
+        steps = self.levels_from_history(steps, placement_origins, history, history_origins)
         # A package keeps its sound steps and entries even when others are wrong, so that the
         # references in them are still checked; nothing is imported while any problem remains.
         package = Package(name, title, description, status, based_on, tuple(steps), tuple(history))
         origin = PackageOrigin(item.origin, tuple(step_origins), tuple(placement_origins),
                                tuple(history_origins))
         return package, origin
+
+    def levels_from_history(self, steps: list[Step], placement_origins: list[tuple[Origin, ...]],
+                            history: list[Event], history_origins: list[Origin]) -> list[Step]:
+        """Steps whose placements have the level the history's latest ``level`` event gives.
+
+        A placement that leaves out ``level`` takes it from the history; one that writes a level
+        the history contradicts is a problem, since the database keeps the two in step.
+        """
+        latest: dict[str, tuple[str, int]] = {}
+        order = sorted(range(len(history)), key=lambda i: history[i].at)  # ties: as written
+        for i in order:
+            event = history[i]
+            if event.kind == "level" and event.move is not None and event.new in LEVELS:
+                latest[event.move] = (event.new, history_origins[i].line)
+        if not latest:
+            return steps
+        kept = []
+        for step, origins in zip(steps, placement_origins):
+            placements = []
+            for placement, origin in zip(step.placements, origins):
+                if placement.move in latest:
+                    level, line = latest[placement.move]
+                    if "level" not in origin.fields:
+                        placement = Placement(placement.move, placement.quantity, level)
+                    elif placement.level != level:
+                        self.problem(origin.of("level"),
+                                     f"placement: level {placement.level} disagrees with the history's "
+                                     f"latest level {level} (line {line})")
+                placements.append(placement)
+            kept.append(Step(step.label, step.due, tuple(placements)))
+        return kept
 
     def step(self, node: Any):
         item = _Item(self, node, "step", STEP_KEYS, "{label: Resume talks, moves: [rok.food-aid]}")
@@ -770,6 +798,7 @@ def _reference_problems(parsed: ParsedScenario, existing: Scenario) -> list[tupl
         report(origin.of("party"), "position", known.check("party", position.party, known.parties))
         report(origin.of("move"), "position", known.check("move", position.move, known.moves))
         report(origin.of("stance"), "position", _stance_problem(position, known.actor.get(position.move)))
+        report(origin.of("bound"), "position", _bound_problem(position, known))
 
     # A move whose actor the file changes must not leave the database's positions on it wrong.
     file_moves = {m.code: origin for m, origin in zip(catalogue.moves, origins.moves)}
@@ -780,6 +809,10 @@ def _reference_problems(parsed: ParsedScenario, existing: Scenario) -> list[tupl
         problem = _stance_problem(position, known.actor.get(position.move))
         if problem is not None:
             report(origin.of("actor"), "move", f"{problem} (a position already in the database)")
+        problem = _bound_problem(position, known)
+        if problem is not None:
+            report(origin.of("unit"), "move", f"{position.party} has a bound on '{position.move}', "
+                                              "so the move needs a unit (a position already in the database)")
 
     for condition, tree, origin in zip(catalogue.conditions, parsed.trees, origins.conditions):
         if condition.party is not None:
@@ -801,12 +834,15 @@ def _reference_problems(parsed: ParsedScenario, existing: Scenario) -> list[tupl
 def _stance_problem(position: Position, actor: str | None) -> str | None:
     if actor is None:
         return None
-    if position.stance == "offer" and position.party != actor:
-        return (f"{position.party} cannot offer '{position.move}': only its actor {actor} can "
-                "offer a move")
-    if position.stance != "offer" and position.party == actor:
-        return f"{actor} cannot {position.stance} its own move '{position.move}'"
-    return None
+    return stance_problem(position.stance, position.party, position.move, actor)
+
+
+def _bound_problem(position: Position, known: "_Known") -> str | None:
+    """A bound limits a quantity, so it needs a move with a unit (as `position add` insists)."""
+    if position.bound is None or position.move not in known.unit or known.unit[position.move]:
+        return None
+    return (f"move '{position.move}' has no unit, so it has no quantity to bound "
+            "(give the move a unit)")
 
 
 def _package_problems(package: Package, where: PackageOrigin, known: _Known) -> list[tuple[int, str]]:
@@ -866,6 +902,10 @@ class _Rows(list):
 _PRINTABLE = re.compile("[\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
 _BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
+# Inside ``{...}`` PyYAML ends a plain scalar at any of ``,:?[]{}`` (even ``0?``), and readers
+# differ on the other indicators; text holding any of these is quoted there.  An apostrophe
+# inside a word is read the same by every reader and stays plain (``People's``).
+_FLOW_QUOTED = set("?:,[]{}#&*!|>\"%@`")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
             "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 _STR = "tag:yaml.org,2002:str"
@@ -909,7 +949,7 @@ class _Emitter:
             return False
         if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
             return False
-        if flow and any(c in text for c in ",[]{}:"):
+        if flow and not _FLOW_QUOTED.isdisjoint(text):
             return False
         if not _PRINTABLE.fullmatch(text):
             return False

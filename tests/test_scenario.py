@@ -33,6 +33,7 @@ from negotiator.domain.model import (
     Scenario,
     Step,
 )
+from negotiator.domain.language import parse, to_text
 from negotiator.scenario import (
     parse_scenario,
     read_scenario,
@@ -111,7 +112,7 @@ def test_reading_the_design_example_gives_its_domain_values():
     package = scenario.packages[0]
     assert package.status == "agreed" and package.based_on is None
     assert package.steps[0] == Step(
-        "Resume talks", date(2027, 3, 1), (Placement("rok.food-aid"), Placement("kaesong.wage", 120.0, "2"))
+        "Resume talks", date(2027, 3, 1), (Placement("rok.food-aid", level="3"), Placement("kaesong.wage", 120.0, "2"))
     )
     assert package.history == (
         Event(datetime(2027, 3, 2), "level", "rok.food-aid", None, "3", "first shipment delivered", "..."),
@@ -210,6 +211,17 @@ OWN_PROBLEMS = [
                  ["f.yaml:2: condition: bad condition at column 3: unexpected 'befor'; expected "], id="condition-syntax"),
     pytest.param("conditions:\n  - {name: x, text: includes a}\n  - {name: x, text: includes b}\n",
                  ["f.yaml:3: condition: duplicate condition name 'x' (first at line 2)"], id="duplicate-condition-name"),
+    pytest.param("conditions:\n  - {name: '42', text: includes a}\n",
+                 ["f.yaml:2: condition: '42' is not a valid condition name: use letters, digits, '.', '_' or '-', "
+                  "not only digits (a number refers to a condition's id), e.g. abductions-first"],
+                 id="condition-name-of-digits"),
+    pytest.param("conditions:\n  - {party: A, text: includes a}\n  - {party: A, text: '(includes   a)'}\n",
+                 ["f.yaml:3: condition: duplicate condition of A (first at line 2)"],
+                 id="same-condition-written-two-ways"),
+    pytest.param("packages:\n  - name: p\n    steps:\n      - moves: [{move: a, level: 3}]\n    history:\n"
+                 "      - {at: 2027-01-01, move: a, level: 3}\n      - {at: 2027-02-01, move: a, level: 1}\n",
+                 ["f.yaml:4: placement: level 3 disagrees with the history's latest level 1 (line 7)"],
+                 id="level-against-history"),
     pytest.param("packages:\n  - {name: p, status: signed}\n",
                  ["f.yaml:2: package: status must be draft, proposed, agreed, implementing, completed or collapsed, "
                   "not 'signed'"], id="bad-status"),
@@ -296,6 +308,9 @@ REFERENCE_PROBLEMS = [
     pytest.param("packages:\n  - name: p\n    steps:\n      - moves: [dprk.talks]\n      - moves: [dprk.talks]\n",
                  ["f.yaml:5: placement: 'dprk.talks' is already placed in package 'p' (line 4); a move appears "
                   "at most once per package"], id="placed-twice"),
+    pytest.param("positions:\n  - {party: ROK, move: rok.food-aid, stance: offer, bound: '>= 3'}\n",
+                 ["f.yaml:2: position: move 'rok.food-aid' has no unit, so it has no quantity to bound (give the "
+                  "move a unit)"], id="bound-without-unit"),
     pytest.param("packages:\n  - name: p\n    steps:\n      - moves: [{move: dprk.talks, qty: 3}]\n",
                  ["f.yaml:4: placement: move 'dprk.talks' has no unit, so it takes no quantity (give the move a "
                   "unit)"], id="quantity-without-unit"),
@@ -427,7 +442,7 @@ TEXT = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t\r\x85"), max_size=12),
     st.sampled_from(TRICKY),
 )
-SHORT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8).filter(str.strip)
+SHORT = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,7}", fullmatch=True).filter(lambda name: not name.isdigit())
 # Bound values must print as 'OP NUMBER' without an exponent (DESIGN §3).
 BOUND_VALUES = st.integers(-10**7, 10**7).map(lambda n: n / 100)
 QUANTITIES = st.floats(allow_nan=False, allow_infinity=False)
@@ -482,7 +497,7 @@ def scenarios(draw, history_min: int = 0):
         Position(party, move.code,
                  "offer" if party == move.actor else draw(st.sampled_from(["demand", "oppose"])),
                  draw(st.integers(1, 1000)),
-                 draw(st.none() | st.builds(Bound, st.sampled_from(COMPARATORS), BOUND_VALUES)),
+                 draw(st.none() | st.builds(Bound, st.sampled_from(COMPARATORS), BOUND_VALUES)) if move.unit else None,
                  draw(TEXT))
         for party, move in pairs
     )
@@ -495,7 +510,7 @@ def scenarios(draw, history_min: int = 0):
         if key in seen:
             continue
         seen.add(key)
-        conditions.append(Condition(text, party, name, draw(st.booleans()), draw(TEXT)))
+        conditions.append(Condition(to_text(parse(text)), party, name, draw(st.booleans()), draw(TEXT)))
     names = draw(st.lists(PACKAGE_NAMES, max_size=3, unique=True))
     packages = tuple(_package(draw, name, names, moves, history_min) for name in names)
     return Scenario(Catalogue(parties, issues, moves, positions, tuple(conditions)), packages)
@@ -522,6 +537,11 @@ def _package(draw, name: str, names: list[str], moves: tuple[Move, ...], history
         st.none() | st.sampled_from(codes), st.none() | TEXT, st.none() | TEXT, TEXT, TEXT,
     )
     history = tuple(draw(st.lists(level_event | other_event, min_size=history_min, max_size=4)))
+    # A placement's level is the one the history's latest level event gives (ties: as written).
+    latest = {e.move: e.new for e in sorted(history, key=lambda e: e.at) if e.kind == "level"}
+    steps = tuple(Step(step.label, step.due, tuple(
+        Placement(p.move, p.quantity, latest.get(p.move, p.level)) for p in step.placements))
+        for step in steps)
     others = [other for other in names if other != name]
     based_on = draw(st.none() | st.sampled_from(others)) if others else None
     return Package(name, draw(TEXT), draw(TEXT), draw(st.sampled_from(STATUSES)), based_on, steps, history)
@@ -589,3 +609,37 @@ def test_any_text_is_written_so_that_every_yaml_reader_gives_it_back(name, notes
     for loader in [yaml.SafeLoader] + ([yaml.CSafeLoader] if yaml.__with_libyaml__ else []):
         (row,) = yaml.load(text, Loader=loader)["parties"]
         assert (row["name"], row.get("notes", "")) == (name, notes)
+
+
+@pytest.mark.parametrize("notes", ["0?", "a?", "x?y", "a#b", "a&b", "a*", "b!", "c|d", "e>f", 'g"h', "i%", "j@k",
+                                   "l`m", "n,o", "p]", "{q", "r: s", "t #u", " v", "w ", "People's"])
+def test_text_with_an_indicator_inside_a_one_line_row_reads_back_with_every_yaml_reader(notes):
+    import yaml
+
+    scenario = Scenario(Catalogue(parties=(Party("A", "x", notes),)))
+    text = write_scenario(scenario)
+    assert read_scenario(text, "f.yaml").scenario == scenario
+    for loader in [yaml.SafeLoader] + ([yaml.CSafeLoader] if yaml.__with_libyaml__ else []):
+        (row,) = yaml.load(text, Loader=loader)["parties"]
+        assert row["notes"] == notes
+
+
+def test_a_placement_without_a_level_takes_the_latest_level_of_its_history():
+    parsed = read_scenario(yaml_text("""
+        packages:
+          - name: p
+            steps:
+              - moves: [a, {move: b, qty: 2}, c]
+            history:
+              - {at: 2027-02-01, move: a, level: reversed}
+              - {at: 2027-01-01, move: a, level: 2}
+              - {at: 2027-01-05, move: b, level: 1}
+    """), "f.yaml")
+    (step,) = parsed.scenario.packages[0].steps
+    assert [(p.move, p.level) for p in step.placements] == [("a", "reversed"), ("b", "1"), ("c", "0")]
+
+
+def test_condition_text_is_read_in_canonical_form():
+    parsed = read_scenario('conditions:\n  - {party: A, text: "(includes   a)  and   includes b"}\n', "f.yaml")
+    (condition,) = parsed.scenario.catalogue.conditions
+    assert condition.text == to_text(parse("includes a and includes b"))

@@ -2,8 +2,10 @@
 
 Import upserts: parties, issues and moves by code; positions by (party, move); conditions by
 name when they have one, else by (party, text) among unnamed ones; packages by name, a changed
-package having its steps, placements and history replaced by the file's.  ``replace`` wipes every
-row first.  Nothing is written until the whole file has been checked — its own problems and its
+package having its steps and placements replaced by the file's.  History is append-only (DESIGN
+§2): a stored package keeps every event it has and gains only the file's events it lacks, and
+tracking recorded since the file was written keeps its levels and status.  Only ``replace``,
+which wipes every row first, removes events.  Nothing is written until the whole file has been checked — its own problems and its
 references against what the database already holds — and every write happens in the caller's
 one transaction, so a file with any problem leaves the database as it was.
 
@@ -264,24 +266,34 @@ class _Writer:
         present = [p.name for p in packages if p.name in ids]
         before = {p.name: p for p in load_packages(self.connection, present, history=True)}
         tally = self.summary.tallies["packages"]
-        written: list[Package] = []
+        # (package, the events to add to its history): history is append-only (DESIGN §2), so a
+        # package already stored keeps every event it has and gains only the file's new ones.
+        written: list[tuple[Package, tuple[Event, ...]]] = []
         for package in packages:
             old = before.get(package.name)
-            if old is not None and _unchanged(old, package):
+            if old is None:
+                tally.count(None, package)
+                if not package.history:
+                    package = replaced(package, history=(Event(
+                        self.now, "created", new=package.status, note=f"imported from {self.filename}"),))
+                written.append((package, package.history))
+                continue
+            merged, added = _merged(old, package)
+            if _unchanged(old, merged):
                 tally.count(old, old)
                 continue
-            tally.count(old, package)
+            tally.count(old, merged)
             if not package.history:
-                kind = "created" if old is None else "imported"
-                package = replaced(package, history=(Event(
-                    self.now, kind, new=package.status, note=f"imported from {self.filename}"),))
-            written.append(package)
+                imported = Event(self.now, "imported", new=merged.status, note=f"imported from {self.filename}")
+                merged, added = replaced(merged, history=merged.history + (imported,)), added + (imported,)
+            written.append((merged, added))
         if not written:
             return
 
-        rewritten = [ids[p.name] for p in written if p.name in ids]
+        rewritten = [ids[p.name] for p, _ in written if p.name in ids]
         if rewritten:
-            for name in ("event", "placement", "step"):
+            # Steps and placements are the file's; the events stay (only --replace wipes them).
+            for name in ("placement", "step"):
                 for chunk in _chunks(rewritten):
                     self.execute(delete(t[name]).where(t[name].c.package_id.in_(chunk)))
             self.execute(
@@ -289,30 +301,35 @@ class _Writer:
                     title=bindparam("title"), description=bindparam("description"),
                     status=bindparam("status"), updated_at=bindparam("updated_at")),
                 [{"_id": ids[p.name], "title": p.title, "description": p.description,
-                  "status": p.status, "updated_at": self.now} for p in written if p.name in ids],
+                  "status": p.status, "updated_at": self.now} for p, _ in written if p.name in ids],
             )
         self.execute(insert(t["package"]), [
             {"name": p.name, "title": p.title, "description": p.description, "status": p.status,
              "created_at": min([self.now, *(e.at for e in p.history)]), "updated_at": self.now}
-            for p in written if p.name not in ids
+            for p, _ in written if p.name not in ids
         ])
         ids = self.ids("package", "name")
         self.execute(
             update(t["package"]).where(t["package"].c.id == bindparam("_id")).values(
                 based_on_id=bindparam("based_on_id")),
-            [{"_id": ids[p.name], "based_on_id": ids[p.based_on] if p.based_on else None} for p in written],
+            [{"_id": ids[p.name], "based_on_id": ids[p.based_on] if p.based_on else None} for p, _ in written],
         )
-        self.contents(written, ids)
+        self.contents(written, ids, [ids[name] for name in present])
 
-    def contents(self, written: list[Package], ids: dict[str, int]) -> None:
-        """Steps, placements and history of the packages being (re)written."""
-        from sqlalchemy import insert, select
+    def contents(self, written: list[tuple[Package, tuple[Event, ...]]], ids: dict[str, int],
+                 kept: list[int]) -> None:
+        """Steps and placements of the packages being (re)written, and their new events.
+
+        The events a package already had (``kept``: ids of packages stored before) are linked to
+        the placements that replace the ones they were linked to.
+        """
+        from sqlalchemy import bindparam, insert, select, update
 
         t = self.t
-        package_ids = [ids[p.name] for p in written]
+        package_ids = [ids[p.name] for p, _ in written]
         self.execute(insert(t["step"]), [
             {"package_id": ids[p.name], "ordinal": ordinal, "label": step.label, "due": step.due}
-            for p in written for ordinal, step in enumerate(p.steps, 1)
+            for p, _ in written for ordinal, step in enumerate(p.steps, 1)
         ])
         step = t["step"]
         step_ids = {
@@ -326,7 +343,7 @@ class _Writer:
             {"package_id": ids[p.name], "step_id": step_ids[(ids[p.name], ordinal)],
              "move_id": self.move_ids[placement.move], "quantity": placement.quantity,
              "level": placement.level}
-            for p in written for ordinal, placement in p.placements()
+            for p, _ in written for ordinal, placement in p.placements()
         ])
         placement = t["placement"]
         placement_ids = {
@@ -337,13 +354,63 @@ class _Writer:
                 .where(placement.c.package_id.in_(chunk))
             ).all()
         }
-        self.execute(insert(t["event"]), [
-            {"package_id": ids[p.name],
-             "placement_id": placement_ids.get((ids[p.name], self.move_ids.get(e.move))) if e.move else None,
+
+        def placement_of(package_id: int, move: str | None) -> int | None:
+            return placement_ids.get((package_id, self.move_ids.get(move))) if move else None
+
+        event = t["event"]
+        rewritten = set(package_ids) & set(kept)
+        relinked = [
+            {"_id": event_id, "placement_id": placement_of(package_id, move)}
+            for chunk in _chunks(sorted(rewritten))
+            for event_id, package_id, move in self.execute(
+                select(event.c.id, event.c.package_id, event.c.move)
+                .where(event.c.package_id.in_(chunk), event.c.move.is_not(None))
+            ).all()
+        ]
+        if relinked:
+            self.execute(update(event).where(event.c.id == bindparam("_id"))
+                         .values(placement_id=bindparam("placement_id")), relinked)
+        self.execute(insert(event), [
+            {"package_id": ids[p.name], "placement_id": placement_of(ids[p.name], e.move),
              "at": e.at, "kind": e.kind, "move": e.move, "old": e.old, "new": e.new,
              "note": e.note, "source": e.source}
-            for p in written for e in p.history
+            for p, added in written for e in added
         ])
+
+
+# Events whose ``new`` is the package's status from then on.
+STATUS_KINDS = ("status", "created", "imported")
+
+
+def _event_key(event: Event) -> tuple:
+    return (event.at, event.kind, event.move, event.new)
+
+
+def _merged(old: Package, new: Package) -> tuple[Package, tuple[Event, ...]]:
+    """The file's package over the stored one, and the file's events the database lacks.
+
+    The history is the stored one plus those events.  Where the latest ``level`` event of a move
+    (or the latest event setting the status) is one the file does not hold -- tracking done
+    since the file was written -- the placement keeps the database's level (and the package its
+    status), so that levels and status always agree with the history.
+    """
+    stored = {_event_key(e) for e in old.history}
+    added = tuple(e for e in new.history if _event_key(e) not in stored)
+    history = old.history + added
+    file_keys = {_event_key(e) for e in new.history}
+    latest: dict[tuple[str, str | None], Event] = {}
+    for event in sorted(history, key=lambda e: e.at):  # ties: stored first, then as written
+        if event.kind == "level" and event.move is not None:
+            latest[("level", event.move)] = event
+        elif event.kind in STATUS_KINDS and event.move is None and event.new is not None:
+            latest[("status", None)] = event
+    later = {key: e.new for key, e in latest.items() if _event_key(e) not in file_keys}
+    steps = tuple(replaced(step, placements=tuple(
+        p._replace(level=later.get(("level", p.move), p.level)) for p in step.placements))
+        for step in new.steps)
+    status = later.get(("status", None), new.status)
+    return replaced(new, status=status, steps=steps, history=history), added
 
 
 def _chunks(ids: list[int], size: int = 5000):
@@ -353,13 +420,11 @@ def _chunks(ids: list[int], size: int = 5000):
 
 
 def _unchanged(old: Package, new: Package) -> bool:
-    """A package the file leaves as it is; a file without history keeps the database's.
+    """A package the file (merged over the stored one) leaves as it is.
 
     The database gives a step's placements by move code and the history by time (ties in the
     order written), so the file's package is put in that order before comparing.
     """
-    if not new.history:
-        old = replaced(old, history=())
     return _in_stored_order(old) == _in_stored_order(new)
 
 

@@ -70,6 +70,31 @@ def check_package_name(name: str) -> str:
     return name
 
 
+CONDITION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_condition_name(name: str) -> str:
+    """Return ``name`` if it may name a condition; a number refers to a condition's id instead."""
+    if not CONDITION_NAME.fullmatch(name or "") or name.isdigit():
+        raise InvalidValue(
+            f"'{name}' is not a valid condition name: use letters, digits, '.', '_' or '-', not only "
+            "digits (a number refers to a condition's id), e.g. abductions-first"
+        )
+    return name
+
+
+def stance_problem(stance: str, party: str, move: str, actor: str) -> str | None:
+    """Why ``party`` may not take ``stance`` on ``move`` whose actor is ``actor`` (DESIGN §2), or None.
+
+    Only the actor offers its move; only the other parties demand or oppose it.
+    """
+    if stance == "offer" and party != actor:
+        return f"{party} cannot offer '{move}': only its actor {actor} can offer a move"
+    if stance != "offer" and party == actor:
+        return f"{actor} cannot {stance} its own move '{move}'"
+    return None
+
+
 # Weights, costs and ordinals are stored as 32-bit integers on every database.
 LARGEST_INT = 2**31 - 1
 

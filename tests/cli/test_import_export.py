@@ -220,6 +220,15 @@ def test_seeding_twice_is_harmless(cli, seeds):
     assert snapshot(cli.db) == before
 
 
+def test_seeding_again_keeps_the_tracking_done_since(cli):
+    cli.ok("seed")
+    cli.ok("track", "six-party-second-phase", "dprk.second-phase-actions", "3", "--note", "done")
+    tracked = cli.ok("export", "-").stdout
+    assert "note: done" in tracked
+    cli.ok("seed")
+    assert cli.ok("export", "-").stdout == tracked
+
+
 def test_an_unknown_seed_suggests_the_close_one(cli, seeds):
     outcome = cli("seed", "alfa")
     assert outcome.exit_code == 1
@@ -293,6 +302,13 @@ BROKEN_FILES = {
     "31-duplicate-condition-name.yaml": ["3: condition: duplicate condition name 'first' (first at line 2)"],
     "32-unknown-move-in-history.yaml": ["6: history: unknown move 'rok.food-ade' (did you mean 'rok.food-aid'?)"],
     "33-not-a-number.yaml": ["4: placement: '$300' is not a quantity: expected a number such as 300 or 12.5"],
+    "34-bound-without-unit.yaml": [
+        "2: position: move 'rok.food-aid' has no unit, so it has no quantity to bound (give the move a unit)"],
+    "35-condition-name-of-digits.yaml": [
+        "2: condition: '2027' is not a valid condition name: use letters, digits, '.', '_' or '-', not only digits "
+        "(a number refers to a condition's id), e.g. abductions-first"],
+    "36-level-against-history.yaml": [
+        "5: placement: level 3 disagrees with the history's latest level 1 (line 8)"],
 }
 
 
@@ -324,6 +340,8 @@ def test_a_broken_file_reports_each_problem_at_its_line_and_changes_nothing(seed
 def test_a_package_whose_move_was_removed_from_the_catalogue_still_round_trips(cli, tmp_path):
     """`move rm --cascade` leaves an `unplaced` event naming the gone move; export must re-import."""
     cli.ok("seed", "korea")
+    # An implementing package's steps are fixed, so it goes back to proposed first.
+    cli.ok("package", "status-set", "six-party-second-phase", "proposed", "--force", "--note", "reopened")
     cli.ok("move", "rm", "usa.energy-aid", "--cascade")
     first = cli.ok("export", "-").stdout
     assert "usa.energy-aid" in first  # the history still names it

@@ -122,8 +122,9 @@ def test_conditions_are_matched_by_name_else_by_party_and_text(store):
     assert len(conditions) == 3
 
 
-def test_a_changed_package_has_its_steps_and_history_replaced_by_the_files(store):
+def test_a_changed_package_has_its_steps_replaced_and_the_files_new_events_added(store):
     load_text(store, SECTION_7)
+    (stored,) = exported(store).packages
     summary = load_text(store, """
         packages:
           - name: kaesong-first
@@ -137,9 +138,24 @@ def test_a_changed_package_has_its_steps_and_history_replaced_by_the_files(store
     (package,) = exported(store).packages
     assert package == Package(
         "kaesong-first", status="draft", steps=(Step(placements=package.steps[0].placements),),
-        history=(Event(datetime(2028, 1, 1), "created", new="draft"),),
+        history=stored.history + (Event(datetime(2028, 1, 1), "created", new="draft"),),
     )
     assert [p.move for p in package.steps[0].placements] == ["jpn.economic-cooperation"]
+
+
+def test_reimporting_an_older_file_keeps_the_tracking_done_since(store):
+    load_text(store, SECTION_7)
+    with store.write() as session:
+        from negotiator.db.packages import track_move
+
+        track_move(session, "kaesong-first", "kaesong.wage", "3", note="done", on=datetime(2027, 4, 1).date())
+    assert tallies(load_text(store, SECTION_7)) == {
+        kind: (0, 0, n) for kind, n in
+        [("parties", 3), ("issues", 1), ("moves", 4), ("positions", 2), ("conditions", 2), ("packages", 1)]}
+    (package,) = exported(store).packages
+    assert [(e.kind, e.new) for e in package.history[-2:]] == [("status", "implementing"), ("level", "3")]
+    assert package.status == "implementing"
+    assert dict((p.move, p.level) for _, p in package.placements())["kaesong.wage"] == "3"
 
 
 def test_a_package_without_history_gets_a_created_event_and_reimporting_it_changes_nothing(store):
@@ -245,3 +261,13 @@ def test_a_generated_scenario_survives_import_and_export(store, scenario):
     with store.write() as session:
         import_scenario(session, read_scenario(again, "again.yaml"), replace=True)
     assert write_scenario(exported(store)) == again
+
+
+def test_a_condition_written_another_way_matches_the_same_row(store):
+    load_text(store, SECTION_7)
+    summary = load_text(store, """
+        conditions:
+          - {text: "(rok.food-aid  before   kaesong.wage)"}
+    """)
+    assert tallies(summary) == {"conditions": (0, 0, 1)}
+    assert len(exported(store).catalogue.conditions) == 2
