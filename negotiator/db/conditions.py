@@ -12,11 +12,11 @@ anything is written; read functions take a connection and use plain SQL.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
 from negotiator.domain.errors import DuplicateCode, InvalidValue, UnknownCode
 from negotiator.domain.language import parse_condition, to_text
+from negotiator.domain.model import check_condition_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from negotiator.db.tables import ConditionRow
 
 KEEP = object()  # "leave this field as it is" in edit_condition
-RULE = None  # the party of a rule
-
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class StoredCondition(NamedTuple):
@@ -37,15 +34,6 @@ class StoredCondition(NamedTuple):
     text: str
     soft: bool
     source: str
-
-
-def check_condition_name(name: str) -> str:
-    if not _NAME.fullmatch(name or "") or name.isdigit():
-        raise InvalidValue(
-            f"'{name}' is not a valid condition name: use letters, digits, '.', '_' or '-', not only "
-            "digits (a number refers to a condition's id), e.g. abductions-first"
-        )
-    return name
 
 
 def _move_codes(session: "Session") -> set[str]:
