@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from negotiator.cli.common import done, emit, note, output_options, pass_store
+from negotiator.domain.model import STANCES
 
 _KEEP_HELP = "Leave unset to keep the current value."
 
@@ -78,7 +79,12 @@ def party_list(store, fmt: str, output: str | None) -> None:
 @output_options
 @pass_store
 def party_show(store, code: str, fmt: str, output: str | None) -> None:
-    """Show a party with its moves, positions and conditions."""
+    """Show a party with its moves, positions and conditions.
+
+    \b
+    Example:
+      negotiator party show DPRK
+    """
     from negotiator.domain.listings import party_record, record_table
 
     catalogue = _catalogue(store)
@@ -112,7 +118,12 @@ def party_edit(store, code: str, new_code, name, notes, source) -> None:
 @click.option("--cascade", is_flag=True, help="Also remove its moves, positions and conditions.")
 @pass_store
 def party_rm(store, code: str, cascade: bool) -> None:
-    """Remove a party (refused while moves, positions or conditions refer to it, unless --cascade)."""
+    """Remove a party (refused while moves, positions or conditions refer to it, unless --cascade).
+
+    \b
+    Example:
+      negotiator party rm JPN --cascade
+    """
     from negotiator.db.catalogue import remove_party
 
     with store.write() as session:
@@ -150,7 +161,12 @@ def issue_add(store, code: str, title: str) -> None:
 @output_options
 @pass_store
 def issue_list(store, fmt: str, output: str | None) -> None:
-    """List issues with their number of moves."""
+    """List issues with their number of moves.
+
+    \b
+    Example:
+      negotiator issue list
+    """
     from negotiator.domain.listings import issues_table
 
     emit(fmt, output, table=issues_table(_catalogue(store)))
@@ -161,7 +177,12 @@ def issue_list(store, fmt: str, output: str | None) -> None:
 @output_options
 @pass_store
 def issue_show(store, code: str, fmt: str, output: str | None) -> None:
-    """Show an issue and the moves on it."""
+    """Show an issue and the moves on it.
+
+    \b
+    Example:
+      negotiator issue show kaesong --format json
+    """
     from negotiator.domain.errors import UnknownCode
     from negotiator.domain.listings import record_table
 
@@ -183,7 +204,12 @@ def issue_show(store, code: str, fmt: str, output: str | None) -> None:
 @click.option("--title", default=None, help=_KEEP_HELP)
 @pass_store
 def issue_edit(store, code: str, new_code, title) -> None:
-    """Change an issue's code or title."""
+    """Change an issue's code or title.
+
+    \b
+    Example:
+      negotiator issue edit kaesong --title "Kaesong Industrial Complex"
+    """
     from negotiator.db.catalogue import edit_issue
 
     with store.write() as session:
@@ -196,7 +222,12 @@ def issue_edit(store, code: str, new_code, title) -> None:
 @click.option("--cascade", is_flag=True, help="Detach its moves from it (the moves stay).")
 @pass_store
 def issue_rm(store, code: str, cascade: bool) -> None:
-    """Remove an issue (refused while moves are on it, unless --cascade)."""
+    """Remove an issue (refused while moves are on it, unless --cascade).
+
+    \b
+    Example:
+      negotiator issue rm abductions --cascade
+    """
     from negotiator.db.catalogue import remove_issue
 
     with store.write() as session:
@@ -245,12 +276,23 @@ def move_add(store, code, actor, title, issue_code, description, unit, cost, rev
 @output_options
 @pass_store
 def move_list(store, actor, issue_code, fmt: str, output: str | None) -> None:
-    """List moves."""
+    """List moves.
+
+    \b
+    Examples:
+      negotiator move list --actor DPRK
+      negotiator move list --issue kaesong --format csv
+    """
     from negotiator.domain.listings import moves_table
+
+    from negotiator.domain.errors import UnknownCode
 
     catalogue = _catalogue(store)
     if actor:
         catalogue.party(actor)
+    issues = [i.code for i in catalogue.issues]
+    if issue_code and issue_code not in issues:
+        raise UnknownCode("issue", issue_code, issues)
     emit(fmt, output, table=moves_table(catalogue, actor=actor, issue=issue_code))
 
 
@@ -259,7 +301,12 @@ def move_list(store, actor, issue_code, fmt: str, output: str | None) -> None:
 @output_options
 @pass_store
 def move_show(store, code: str, fmt: str, output: str | None) -> None:
-    """Show a move and every party's position on it."""
+    """Show a move and every party's position on it.
+
+    \b
+    Example:
+      negotiator move show rok.food-aid
+    """
     from negotiator.domain.listings import move_record, record_table
 
     catalogue = _catalogue(store)
@@ -310,7 +357,15 @@ def move_edit(store, code, new_code, actor, title, issue_code, description, unit
 @click.option("--cascade", is_flag=True, help="Also remove its positions, its placements in packages and the conditions naming it.")
 @pass_store
 def move_rm(store, code: str, cascade: bool) -> None:
-    """Remove a move (refused while positions, placements or conditions refer to it, unless --cascade)."""
+    """Remove a move (refused while positions, placements or conditions refer to it, unless --cascade).
+
+    A move placed in an agreed (or later) package is never removed, even with --cascade: that
+    package's steps are what the parties signed.
+
+    \b
+    Example:
+      negotiator move rm usa.delist-sst --cascade
+    """
     from negotiator.db.catalogue import remove_move
 
     with store.write() as session:
@@ -354,11 +409,16 @@ def position_add(store, party_code, stance, move_code, weight, bound, source) ->
 @position.command("list")
 @click.option("--party", "party_code", default=None)
 @click.option("--move", "move_code", default=None)
-@click.option("--stance", type=click.Choice(["demand", "offer", "oppose"]), default=None)
+@click.option("--stance", type=click.Choice(STANCES), default=None)
 @output_options
 @pass_store
 def position_list(store, party_code, move_code, stance, fmt: str, output: str | None) -> None:
-    """List positions."""
+    """List positions.
+
+    \b
+    Example:
+      negotiator position list --party DPRK --stance demand
+    """
     from negotiator.domain.listings import positions_table
 
     catalogue = _catalogue(store)
@@ -375,7 +435,12 @@ def position_list(store, party_code, move_code, stance, fmt: str, output: str | 
 @output_options
 @pass_store
 def position_show(store, party_code, move_code, fmt: str, output: str | None) -> None:
-    """Show PARTY's position on MOVE."""
+    """Show PARTY's position on MOVE.
+
+    \b
+    Example:
+      negotiator position show DPRK kaesong.wage
+    """
     from negotiator.domain.errors import UnknownCode
     from negotiator.domain.listings import position_record, record_table
 
@@ -392,7 +457,7 @@ def position_show(store, party_code, move_code, fmt: str, output: str | None) ->
 @position.command("edit")
 @click.argument("party_code", metavar="PARTY")
 @click.argument("move_code", metavar="MOVE")
-@click.option("--stance", type=click.Choice(["demand", "offer", "oppose"]), default=None, help=_KEEP_HELP)
+@click.option("--stance", type=click.Choice(STANCES), default=None, help=_KEEP_HELP)
 @click.option("--weight", default=None, help=_KEEP_HELP)
 @click.option("--bound", default=None, help=_KEEP_HELP + " '' removes it.")
 @click.option("--source", default=None, help=_KEEP_HELP)
@@ -418,7 +483,12 @@ def position_edit(store, party_code, move_code, stance, weight, bound, source) -
 @click.argument("move_code", metavar="MOVE")
 @pass_store
 def position_rm(store, party_code, move_code) -> None:
-    """Remove PARTY's position on MOVE."""
+    """Remove PARTY's position on MOVE.
+
+    \b
+    Example:
+      negotiator position rm ROK usa.liaison-office
+    """
     from negotiator.db.catalogue import remove_position
 
     with store.write() as session:

@@ -77,7 +77,12 @@ def package_new(store, name: str, title: str, description: str, from_: str | Non
 @output_options
 @pass_store
 def package_list(store, fmt: str, output: str | None) -> None:
-    """List packages: name, title, status, steps, moves, based on, last update."""
+    """List packages: name, title, status, steps, moves, based on, last update.
+
+    \b
+    Example:
+      negotiator package list --format csv --output packages.csv
+    """
     from negotiator.db.packages import package_summaries
     from negotiator.domain.drafting import packages_table
 
@@ -88,23 +93,32 @@ def package_list(store, fmt: str, output: str | None) -> None:
 
 @package.command("show")
 @click.argument("name")
+@click.option("--detail", is_flag=True, help="In JSON, list every condition, not only the failed ones.")
 @output_options
 @pass_store
-def package_show(store, name: str, fmt: str, output: str | None) -> None:
+def package_show(store, name: str, detail: bool, fmt: str, output: str | None) -> None:
     """Show a package as a grid (steps × parties) and which parties it satisfies.
 
     Each cell holds the moves that party takes in that step, with quantities.  Below the grid,
     one line per party says whether the package satisfies its conditions and, if not, why.
-    CSV gives the grid only (the same as `matrix package NAME`).
+    CSV gives the grid only (the same as `matrix package NAME`); JSON gives the steps and the
+    verdict in the shape of `check --format json`.
+
+    \b
+    Examples:
+      negotiator package show kaesong-first
+      negotiator package show kaesong-first --format json --detail
     """
-    from negotiator.domain.drafting import show_document, verdicts_table
+    from negotiator.domain.drafting import show_document
     from negotiator.domain.evaluate import Checker
     from negotiator.domain.matrices import package_matrix
+    from negotiator.domain.verdicts import party_lines_table
 
     catalogue, found = _read(store, name)
     check = Checker(catalogue).check(found)
     grid = package_matrix(catalogue, found)
-    emit(fmt, output, table=grid, document=show_document(catalogue, found, check), sections=[grid, verdicts_table(check)])
+    emit(fmt, output, table=grid, document=show_document(catalogue, found, check, detail),
+         sections=[grid, party_lines_table(check)])
 
 
 @package.command("copy")
@@ -130,7 +144,12 @@ def package_copy(store, source: str, name: str) -> None:
 @click.argument("new")
 @pass_store
 def package_rename(store, old: str, new: str) -> None:
-    """Rename a package (its history and the packages based on it follow)."""
+    """Rename a package (its history and the packages based on it follow).
+
+    \b
+    Example:
+      negotiator package rename kaesong-first kaesong-infrastructure-first
+    """
     from negotiator.db.packages import rename_package
 
     with store.write() as session:
@@ -142,7 +161,12 @@ def package_rename(store, old: str, new: str) -> None:
 @click.argument("name")
 @pass_store
 def package_rm(store, name: str) -> None:
-    """Remove a package with its steps, placements and history."""
+    """Remove a package with its steps, placements and history.
+
+    \b
+    Example:
+      negotiator package rm kaesong-variant
+    """
     from negotiator.db.packages import remove_package
 
     with store.write() as session:
@@ -156,7 +180,12 @@ def package_rm(store, name: str) -> None:
 @click.option("--description", default=None, help="New description.")
 @pass_store
 def package_edit(store, name: str, title: str | None, description: str | None) -> None:
-    """Change a package's title or description."""
+    """Change a package's title or description.
+
+    \b
+    Example:
+      negotiator package edit kaesong-first --title "Kaesong first, NLL later"
+    """
     from negotiator.db.packages import edit_package
 
     with store.write() as session:
@@ -198,7 +227,12 @@ def step_add(store, name: str, label: str, due: str | None, at: int | None) -> N
 @click.option("--no-due", is_flag=True, help="Remove the due date.")
 @pass_store
 def step_edit(store, name: str, number: int, label: str | None, due: str | None, no_due: bool) -> None:
-    """Change a step's label or due date."""
+    """Change a step's label or due date.
+
+    \b
+    Example:
+      negotiator package step edit kaesong-first 2 --label "Reopen the zone" --due 2027-06-01
+    """
     from negotiator.db.packages import edit_step
 
     due_date = _date(due, "due date")
@@ -213,7 +247,12 @@ def step_edit(store, name: str, number: int, label: str | None, due: str | None,
 @click.option("--cascade", is_flag=True, help="Also remove the moves placed in it.")
 @pass_store
 def step_rm(store, name: str, number: int, cascade: bool) -> None:
-    """Remove step N (refused while it holds moves, unless --cascade); later steps move up."""
+    """Remove step N (refused while it holds moves, unless --cascade); later steps move up.
+
+    \b
+    Example:
+      negotiator package step rm kaesong-first 3 --cascade
+    """
     from negotiator.db.packages import remove_step
 
     with store.write() as session:
@@ -271,7 +310,12 @@ def package_place(store, name: str, move: str, step_: int | None, qty: str | Non
 @click.argument("move")
 @pass_store
 def package_unplace(store, name: str, move: str) -> None:
-    """Take a move out of a package."""
+    """Take a move out of a package.
+
+    \b
+    Example:
+      negotiator package unplace kaesong-first rok.food-aid
+    """
     from negotiator.db.packages import unplace_move
 
     with store.write() as session:

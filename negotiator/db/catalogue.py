@@ -8,7 +8,6 @@ rows reference is refused unless ``cascade`` is set; the database's foreign keys
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Optional
 
 from sqlmodel import Session, func, select
@@ -255,6 +254,9 @@ def edit_move(
         used = _conditions_using(session, code)
         if used:
             raise Referenced("move", code, used, action="edit those conditions first; a code in condition text is not renamed")
+        # History keeps the move's code as text: it follows the rename, so the tracker and an
+        # export -> import still find the move's past.
+        session.execute(EventRow.__table__.update().where(EventRow.move == code).values(move=new_code))
         row.code = new_code
     if actor is not KEEP:
         actor_row = get_party(session, actor)
@@ -333,29 +335,47 @@ def move_references(session: Session, row: MoveRow) -> list[str]:
 def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]:
     """Remove a move; with ``cascade`` also its positions, placements and the conditions naming it.
 
-    Each package that loses a placement gets an ``unplaced`` event, so its history says why.
+    Placements leave through ``negotiator.db.packages.unplace_move``, so the drafting rules hold
+    (a move placed in an agreed or later package is never removed, cascade or not) and each
+    package that loses one gets an ``unplaced`` event saying why.
     """
+    from negotiator.db.packages import EDITABLE, unplace_move
+
     row = get_move(session, code)
+    fixed = session.exec(
+        select(PackageRow.name, PackageRow.status)
+        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
+        .where(PlacementRow.move_id == row.id, PackageRow.status.not_in(EDITABLE))
+        .order_by(PackageRow.name)
+    ).all()
+    if fixed:
+        raise Referenced(
+            "move", code, [f"{status} package {name}" for name, status in fixed],
+            action="their steps are fixed; set them back to proposed (package status-set --force --note) "
+            "or remove them first",
+        )
     references = move_references(session, row)
     if references and not cascade:
         raise Referenced("move", code, references)
     removed: list[str] = []
-    for position in session.exec(select(PositionRow).where(PositionRow.move_id == row.id)).all():
+    positions = session.exec(
+        select(PositionRow, PartyRow)
+        .join(PartyRow, PartyRow.id == PositionRow.party_id)
+        .where(PositionRow.move_id == row.id)
+        .order_by(PartyRow.code)
+    ).all()
+    for position, party in positions:
         session.delete(position)
-        removed.append(f"position on {code}")
-    now = datetime.now().replace(microsecond=0)
-    for placement in session.exec(select(PlacementRow).where(PlacementRow.move_id == row.id)).all():
-        session.add(
-            EventRow(
-                package_id=placement.package_id,
-                at=now,
-                kind="unplaced",
-                move=code,
-                note=f"move {code} removed from the catalogue",
-            )
-        )
-        session.delete(placement)
-        removed.append(f"placement of {code}")
+        removed.append(f"{party.code}'s {position.stance} on {code}")
+    packages = session.exec(
+        select(PackageRow.name)
+        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
+        .where(PlacementRow.move_id == row.id)
+        .order_by(PackageRow.name)
+    ).all()
+    for name in packages:
+        unplace_move(session, name, code, note=f"move {code} removed from the catalogue")
+        removed.append(f"placement of {code} in {name}")
     names = set(_conditions_using(session, code))
     for condition in session.exec(select(ConditionRow).where(ConditionRow.text.contains(code))).all():
         if f"condition {condition.name or condition.id}" in names:

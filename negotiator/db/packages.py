@@ -373,11 +373,11 @@ def place_move(
     return target.ordinal, warning
 
 
-def unplace_move(session: Session, name: str, code: str) -> int:
+def unplace_move(session: Session, name: str, code: str, note: str = "") -> int:
     package = lock_package(session, name)
     _check_editable(package)
     placement, step = _placement(session, package, code)
-    _record(session, package, "unplaced", move=code, old=f"step {step.ordinal}")
+    _record(session, package, "unplaced", move=code, old=f"step {step.ordinal}", note=note)
     session.delete(placement)
     session.flush()
     return step.ordinal
@@ -410,9 +410,24 @@ def set_status(
     new = drafting.check_status(status)
     old = package.status
     drafting.check_transition(old, new, force=force, note=note or "")
+    stamp = moment(on)
+    if on is not None:
+        latest = _latest_status_event(session, package)
+        if latest is not None:
+            drafting.check_not_before(on, latest.at, f"its last status change ({latest.old} → {latest.new})",
+                                      package.name)
+            stamp = max(stamp, latest.at)
     package.status = new
-    _record(session, package, "status", old=old, new=new, note=note or "", at=moment(on))
+    _record(session, package, "status", old=old, new=new, note=note or "", at=stamp)
     return old
+
+
+def _latest_status_event(session: Session, package: PackageRow, made: str | None = None) -> EventRow | None:
+    """The package's latest ``status`` event (only those that made it ``made``, if given)."""
+    statement = select(EventRow).where(EventRow.package_id == package.id, EventRow.kind == "status")
+    if made is not None:
+        statement = statement.where(EventRow.new == made)
+    return session.exec(statement.order_by(EventRow.at.desc(), EventRow.id.desc())).first()
 
 
 def _level_before(session: Session, package: PackageRow, code: str, stamp: datetime, stored: str) -> str:
@@ -442,6 +457,12 @@ def track_move(
     new = parse_level(level)
     placement, _ = _placement(session, package, code)
     stamp = moment(on)
+    if on is not None:
+        agreed = _latest_status_event(session, package, made="agreed")
+        if agreed is not None:
+            drafting.check_not_before(on, agreed.at, "it was agreed", package.name)
+            # Same day as the agreement: the update comes after it, not at midnight before it.
+            stamp = max(stamp, agreed.at)
     started = package.status == "agreed"
     if started:
         package.status = "implementing"

@@ -12,11 +12,14 @@ forward (to any later status, skipping some if the analyst wishes) is free; goin
 switching between the two ends (completed <-> collapsed), rewrites history and so needs
 ``--force`` and a note saying why.
 
-The views at the end turn drafts into tables for the one renderer: the package list, the history
-(``log``) and the one-line verdict per party under ``package show``.
+The views at the end turn drafts into tables and documents for the one renderer: the package
+list, the history (``log``) and ``package show``'s document (whose verdict part is
+``negotiator.domain.verdicts``'s, the same as ``check``'s).
 """
 
 from __future__ import annotations
+
+from datetime import date, datetime
 
 from negotiator.domain.errors import InvalidValue
 from negotiator.domain.model import STATUSES, Catalogue, Move, Package, format_number
@@ -60,6 +63,16 @@ def check_trackable(package: str, status: str) -> None:
         raise InvalidValue(
             f"package '{package}' is {status}; implementation is tracked only on agreed or "
             f"implementing packages (e.g. negotiator package status-set {package} agreed)"
+        )
+
+
+def check_not_before(on: date, since: datetime, what: str, package: str) -> None:
+    """Refuse an event dated ``on`` earlier than the day of ``since`` (e.g. the agreement):
+    a back-dated update before it would rewrite the package's past out of order."""
+    if on < since.date():
+        raise InvalidValue(
+            f"{on.isoformat()} is before {what} on {since.date().isoformat()} in package '{package}'; "
+            "give a date on or after that"
         )
 
 
@@ -139,26 +152,12 @@ def log_table(package: Package) -> Table:
     return Table(("when", "what", "change", "note", "source"), rows, title=f"History of {package.name}")
 
 
-def _failed_reasons(results) -> str:
-    return "; ".join(r.reason for r in results if not r.passed and not r.soft)
+def show_document(catalogue: Catalogue, package: Package, check, detail: bool = False) -> dict:
+    """The JSON form of ``package show``: the package and its steps, then its verdict in the
+    shape of ``check``'s document (DESIGN §8), so one reader serves both."""
+    from negotiator.domain.verdicts import check_document
 
-
-def verdicts_table(check) -> Table:
-    """One line per party of a ``PackageCheck``: satisfied or not, and why not; then the rules."""
-    rows = [
-        (p.party, "satisfied" if p.satisfied else "NOT satisfied", f"{p.passed}/{p.total}",
-         _failed_reasons(p.conditions) or None)
-        for p in check.parties
-    ]
-    if check.rules:
-        passed = sum(r.passed for r in check.rules)
-        rows.append(("(rules)", "valid" if check.valid else "INVALID", f"{passed}/{len(check.rules)}",
-                     _failed_reasons(check.rules) or None))
-    return Table(("party", "verdict", "passed", "why not"), tuple(rows), title="Check")
-
-
-def show_document(catalogue: Catalogue, package: Package, check) -> dict:
-    """The JSON form of ``package show``."""
+    (verdict,) = check_document([check], detail)
     return {
         "package": package.name,
         "title": package.title,
@@ -178,11 +177,7 @@ def show_document(catalogue: Catalogue, package: Package, check) -> dict:
             }
             for ordinal, step in enumerate(package.steps, 1)
         ],
-        "valid": check.valid,
-        "rules": [{"text": r.text, "passed": r.passed, "reason": r.reason} for r in check.rules if not r.passed],
-        "parties": [
-            {"party": p.party, "satisfied": p.satisfied, "passed": p.passed, "total": p.total,
-             "failed": [{"text": r.text, "soft": r.soft, "reason": r.reason} for r in p.conditions if not r.passed]}
-            for p in check.parties
-        ],
+        "valid": verdict["valid"],
+        "rules": verdict["rules"],
+        "parties": verdict["parties"],
     }

@@ -96,6 +96,25 @@ def check_document(checks: Sequence[PackageCheck], detail: bool = False) -> list
     ]
 
 
+def _failed_reasons(results: Iterable[ConditionResult]) -> str:
+    return "; ".join(r.reason for r in results if not r.passed and not r.soft)
+
+
+def party_lines_table(check: PackageCheck) -> Table:
+    """One line per party of one package (satisfied or not, and why not), then one for the rules:
+    the short verdict under ``package show``."""
+    rows: list[tuple[Any, ...]] = [
+        (p.party, "satisfied" if p.satisfied else "NOT satisfied", f"{p.passed}/{p.total}",
+         _failed_reasons(p.conditions) or None)
+        for p in check.parties
+    ]
+    if check.rules:
+        passed = sum(r.passed for r in check.rules)
+        rows.append(("(rules)", "valid" if check.valid else "INVALID", f"{passed}/{len(check.rules)}",
+                     _failed_reasons(check.rules) or None))
+    return Table(("party", "verdict", "passed", "why not"), tuple(rows), title="Check")
+
+
 def failing(checks: Iterable[PackageCheck]) -> list[str]:
     """Packages that break a rule or leave a judged party unsatisfied (what ``--strict`` refuses)."""
     return [c.package for c in checks if not c.valid or not all(p.satisfied for p in c.parties)]

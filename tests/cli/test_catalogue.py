@@ -157,3 +157,44 @@ def test_position_weight_and_bound_checks_hold_in_the_database_too(store):
             row.weight = 0
             session.add(row)
             session.flush()
+
+
+def _placed_in(cli, package: str, move: str) -> None:
+    cli.ok("package", "new", package)
+    cli.ok("package", "place", package, move, "--step", "1")
+
+
+@pytest.mark.parametrize("status", ["agreed", "implementing", "completed"])
+def test_move_rm_cascade_is_refused_while_an_agreed_package_holds_the_move(korea, db_snapshot, status):
+    _placed_in(korea, "draft-one", "rok.food-aid")
+    _placed_in(korea, "signed", "rok.food-aid")
+    korea.ok("package", "status-set", "signed", status)
+    before = db_snapshot(korea.db)
+    outcome = korea("move", "rm", "rok.food-aid", "--cascade")
+    assert outcome.exit_code == 1 and len(outcome.error_lines) == 1
+    assert f"move 'rok.food-aid' is still referenced by {status} package signed" in outcome.error_lines[0]
+    assert "draft-one" not in outcome.error_lines[0]
+    assert db_snapshot(korea.db) == before
+
+
+def test_move_rm_cascade_unplaces_through_the_package_history(korea):
+    _placed_in(korea, "p", "rok.food-aid")
+    korea.ok("package", "status-set", "p", "proposed")
+    out = korea.ok("move", "rm", "rok.food-aid", "--cascade").stdout
+    assert "placement of rok.food-aid in p" in out
+    last = json.loads(korea.ok("log", "p", "--format", "json").stdout)[-1]
+    assert (last["what"], last["change"], last["note"]) == (
+        "unplaced rok.food-aid", "step 1 →", "move rok.food-aid removed from the catalogue")
+    assert _json(korea, "package", "show", "p")["steps"][0]["moves"] == []
+
+
+def test_move_rm_cascade_names_the_party_of_each_removed_position(korea):
+    out = korea.ok("move", "rm", "kaesong.wage", "--cascade").stdout
+    assert "DPRK's demand on kaesong.wage" in out and "ROK's offer on kaesong.wage" in out
+
+
+def test_move_edit_code_carries_the_package_history_along(korea):
+    _placed_in(korea, "p", "rok.food-aid")
+    korea.ok("move", "edit", "rok.food-aid", "--code", "rok.rice-aid")
+    whats = [r["what"] for r in json.loads(korea.ok("log", "p", "--format", "json").stdout)]
+    assert "placed rok.rice-aid" in whats and not [w for w in whats if "rok.food-aid" in w]

@@ -77,8 +77,31 @@ def test_show_draws_steps_as_rows_and_parties_as_columns_with_a_verdict_per_part
 def test_show_json_says_which_parties_are_satisfied_and_why_not(drafted):
     parties = {p["party"]: p for p in shown(drafted)["parties"]}
     assert parties["DPRK"]["satisfied"] is False
-    assert parties["DPRK"]["failed"][0]["text"] == "kaesong.wage >= 300"
+    assert parties["DPRK"]["conditions"][0]["text"] == "kaesong.wage >= 300"
     assert parties["USA"]["satisfied"] is True
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_show_json_gives_the_verdict_in_the_shape_of_check(drafted, detail):
+    flag = ("--detail",) if detail else ()
+    shown_ = json.loads(drafted.ok("package", "show", "p", "--format", "json", *flag).stdout)
+    (checked,) = json.loads(drafted.ok("check", "p", "--format", "json", *flag).stdout)
+    assert {key: shown_[key] for key in checked} == checked
+
+
+def test_every_package_command_has_an_example_in_its_help():
+    import click
+
+    from negotiator.cli import catalogue, packages
+
+    def missing(command, path):
+        if isinstance(command, click.Group):
+            return [m for name, sub in command.commands.items() for m in missing(sub, [*path, name])]
+        return [] if "Example" in (command.help or "") else [" ".join(path)]
+
+    groups = (packages.package, packages.track, packages.status, packages.log,
+              catalogue.party, catalogue.issue, catalogue.move, catalogue.position)
+    assert [m for group in groups for m in missing(group, [group.name])] == []
 
 
 def test_matrix_package_exports_the_grid_as_csv(drafted):

@@ -236,3 +236,50 @@ def test_a_package_can_be_completed_or_collapse(tracked):
     outcome = tracked("track", "p", "usa.relief", "0")
     assert "package 'p' is collapsed" in outcome.error_lines[0]
     assert status(tracked, "2027-07-31")["status"] == "implementing"
+
+
+@pytest.mark.parametrize(
+    "command, message",
+    [
+        (("track", "p", "dprk.freeze", "3", "--on", "2020-01-01"),
+         "2020-01-01 is before it was agreed on 2027-05-01"),
+        (("track", "p", "dprk.freeze", "3", "--on", "2027-04-30"),
+         "2027-04-30 is before it was agreed on 2027-05-01"),
+        (("package", "status-set", "p", "collapsed", "--on", "2027-04-30"),
+         "2027-04-30 is before its last status change (draft → agreed) on 2027-05-01"),
+        (("package", "status-set", "p", "proposed", "--force", "--note", "redo", "--on", "2021-01-01"),
+         "2021-01-01 is before its last status change"),
+    ],
+)
+def test_dates_before_the_agreement_or_the_last_status_change_are_refused(drafted, db_snapshot, command, message):
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
+    before = db_snapshot(drafted.db)
+    outcome = drafted(*command)
+    assert outcome.exit_code == 1 and len(outcome.error_lines) == 1
+    assert message in outcome.error_lines[0]
+    assert db_snapshot(drafted.db) == before
+
+
+def test_a_status_set_cannot_predate_a_later_automatic_status_change(tracked):
+    # The first track on D1 made the package implementing then.
+    outcome = tracked("package", "status-set", "p", "completed", "--on", "2027-02-10")
+    assert "before its last status change (agreed → implementing) on 2027-02-15" in outcome.error_lines[0]
+
+
+def test_an_update_on_the_day_of_the_agreement_comes_after_it(drafted):
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
+    drafted.ok("track", "p", "dprk.freeze", "3", "--on", "2027-05-01")
+    statuses = [r["change"] for r in json.loads(drafted.ok("log", "p", "--format", "json").stdout) if r["what"] == "status"]
+    assert statuses == ["draft → agreed", "agreed → implementing"]
+    assert status(drafted, "2027-05-01")["status"] == "implementing"
+    assert status(drafted, "2027-04-30")["status"] != "implementing"
+
+
+def test_a_renamed_move_keeps_its_tracked_history(tracked):
+    before = status(tracked, D2)
+    tracked.ok("move", "edit", "usa.relief", "--code", "usa.sanctions-relief")
+    rows = json.loads(tracked.ok("log", "p", "--format", "json").stdout)
+    assert not [r for r in rows if "usa.relief" in r["what"]]
+    assert len([r for r in rows if r["what"] == "level usa.sanctions-relief"]) == 3
+    after = status(tracked, D2)
+    assert json.dumps(after, sort_keys=True) == json.dumps(before, sort_keys=True).replace('"usa.relief"', '"usa.sanctions-relief"')

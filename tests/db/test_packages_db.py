@@ -351,3 +351,26 @@ def test_save_package_refuses_what_drafting_would_refuse(catalogue, package, err
         write(catalogue, db.save_package, package)
     with catalogue.read() as connection:
         assert connection.execute(text("SELECT count(*) FROM package")).scalar() == 0
+
+
+def test_removing_a_placed_move_from_the_catalogue_touches_the_package(catalogue):
+    from negotiator.db.catalogue import remove_move
+
+    write(catalogue, db.new_package, "p")
+    write(catalogue, db.place_move, "p", "usa.relief", step=1)
+    with catalogue.read() as connection:
+        before = connection.execute(text("SELECT updated_at FROM package WHERE name = 'p'")).scalar_one()
+    write(catalogue, remove_move, "usa.relief", cascade=True)
+    with catalogue.read() as connection:
+        after = connection.execute(text("SELECT updated_at FROM package WHERE name = 'p'")).scalar_one()
+    assert str(after) > str(before)
+    assert load(catalogue, "p").history[-1].kind == "unplaced"
+
+
+def test_a_level_cannot_be_dated_before_the_agreement(catalogue):
+    write(catalogue, db.new_package, "p")
+    write(catalogue, db.place_move, "p", "usa.relief", step=1)
+    write(catalogue, db.set_status, "p", "agreed", on=date(2027, 5, 1))
+    with pytest.raises(InvalidValue, match="before it was agreed on 2027-05-01"):
+        write(catalogue, db.track_move, "p", "usa.relief", "3", on=date(2027, 4, 30))
+    assert write(catalogue, db.track_move, "p", "usa.relief", "3", on=date(2027, 5, 1))[2] is True
