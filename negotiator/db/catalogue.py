@@ -30,6 +30,7 @@ from negotiator.domain.model import (
     check_party_code,
     parse_bound,
     parse_int,
+    stance_problem,
 )
 
 KEEP = object()  # "leave this field as it is" in edit functions
@@ -393,16 +394,9 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
 def _check_stance(stance: str, party: PartyRow, move: MoveRow, actor_code: str) -> None:
     if stance not in STANCES:
         raise InvalidValue(f"unknown stance '{stance}': use one of {', '.join(STANCES)}")
-    is_actor = party.id == move.actor_id
-    if stance == "offer" and not is_actor:
-        raise InvalidValue(
-            f"{party.code} cannot offer {move.code}: only its actor ({actor_code}) offers a move; "
-            f"did you mean 'demand'?"
-        )
-    if stance != "offer" and is_actor:
-        raise InvalidValue(
-            f"{party.code} is the actor of {move.code}: an actor offers its own move, it cannot {stance} it"
-        )
+    problem = stance_problem(stance, party.code, move.code, actor_code)
+    if problem:
+        raise InvalidValue(problem)
 
 
 def _bound(text, move: MoveRow):
