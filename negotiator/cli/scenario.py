@@ -8,6 +8,8 @@ the root group prints as ``Error: N problems in scenario, nothing imported:`` fo
 
 from __future__ import annotations
 
+import sys
+
 from pathlib import Path
 
 import click
@@ -22,7 +24,7 @@ STDIN_NAME = "<stdin>"
 def _read_text(file: str) -> tuple[str, str]:
     """(text, name shown in problems) of FILE, or of standard input for ``-``."""
     if file == "-":
-        return click.get_text_stream("stdin").read(), STDIN_NAME
+        return sys.stdin.read(), STDIN_NAME
     try:
         raw = Path(file).read_bytes()
     except IsADirectoryError:
