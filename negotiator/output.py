@@ -17,7 +17,10 @@ import csv
 import io
 import json
 import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -76,23 +79,35 @@ def _text_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(table: Table) -> str:
+def _csv_rows(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+    """The rows as the csv module should write them: text guarded, other values as cells.
+
+    ``check --all`` writes millions of cells, most of them plain text, whole numbers or empty,
+    which the csv module writes as they are.  So the distinct cells and their types are gathered
+    first (in C); only when something needs changing are the rows holding it rewritten.
+    """
+    # Types are taken from every cell, not from the set: True == 1 == 1.0 would hide a bool there.
+    if not set(map(type, chain.from_iterable(rows))) <= _PLAIN_KINDS:
+        return [[csv_cell(c) for c in row] for row in rows]
+    cells = set(chain.from_iterable(rows))
+    guard = _FORMULA_CHARS
+    unsafe = {c for c in cells if type(c) is str and c[:1] in guard}
+    if not unsafe:
+        return rows
+    return [row if unsafe.isdisjoint(row) else [csv_cell(c) for c in row] for row in rows]
+
+
+_PLAIN_KINDS = frozenset({str, int, type(None)})
+
+
+def _csv_text(rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    cell, guard = csv_cell, _FORMULA_CHARS
-    writer.writerow([cell(h) for h in table.headers])
-    # csv_cell inlined for the commonest cells (text and whole numbers): millions of them in
-    # `check --all`, where a call per cell would be a third of the time.
-    writer.writerows(
-        [
-            [
-                ("'" + c if c[:1] in guard else c) if type(c) is str else c if type(c) is int else cell(c)
-                for c in row
-            ]
-            for row in table.rows
-        ]
-    )
+    csv.writer(buffer, lineterminator="\r\n").writerows(_csv_rows(rows))
     return buffer.getvalue()
+
+
+def to_csv(table: Table) -> str:
+    return _csv_text([table.headers]) + _csv_text(table.rows)
 
 
 def _json_default(value: Any) -> Any:
@@ -158,21 +173,65 @@ def render_text(fmt: str, table: Table | None = None, document: Any = None, sect
     return to_text_table(table, fmt)
 
 
-def write_output(text: str, output: str | None, fmt: str) -> Path | None:
-    """Print ``text``, or write it to ``output`` (CSV gets a BOM in files).  Returns the path."""
+@contextmanager
+def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any] | None]:
+    """Where text goes: a function writing to stdout or to the file ``output`` (CSV files get a
+    BOM).  A file left half-written by a failure is removed."""
     if not output or output == "-":
         import click
 
-        click.echo(text, nl=False)
-        return None
+        yield lambda text: click.echo(text, nl=False)
+        return
     path = Path(output)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:
-        with open(path, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+        handle = open(path, "w", encoding=encoding, newline="")
     except OSError as exc:
         raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
-    return path
+    try:
+        with handle:
+            yield handle.write
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def write_output(text: str, output: str | None, fmt: str) -> Path | None:
+    """Print ``text``, or write it to ``output`` (CSV gets a BOM in files).  Returns the path."""
+    with _sink(output, fmt) as write:
+        write(text)
+    return Path(output) if output and output != "-" else None
+
+
+STREAMED = ("csv", "json")
+
+
+def stream(fmt: str, output: str | None, headers: Sequence[str], parts: Iterable[Sequence[Any]]) -> Path | None:
+    """Render a long result part by part, as it is made, to stdout or ``output``.
+
+    For a result too big to hold twice (``check --all``): each part is a list of rows (CSV, under
+    ``headers``) or of items of one JSON list (JSON).  Only one part is in memory at a time, and
+    the text is exactly what rendering the whole at once would give.  Table and Markdown need
+    every row for their column widths: render those whole with :func:`render`.
+    """
+    if fmt not in STREAMED:
+        raise InvalidValue(f"format '{fmt}' cannot be streamed: use one of {', '.join(STREAMED)}")
+    with _sink(output, fmt) as write:
+        if fmt == "csv":
+            write(_csv_text([headers]))
+            for rows in parts:
+                write(_csv_text(rows))
+        else:
+            opening = "[\n  "
+            for items in parts:
+                if items:
+                    write(opening + ",\n  ".join(_json(item, "  ", 2) for item in items))
+                    opening = ",\n  "
+            write("[]\n" if opening == "[\n  " else "\n]\n")
+    return Path(output) if output and output != "-" else None
 
 
 def render(

@@ -81,3 +81,47 @@ def test_markdown_and_table_show_every_row():
 
 def test_empty_listing_says_none():
     assert "(none)" in render_text("table", table=Table(("code",), ()))
+
+
+def _parts(rows, size):
+    return [list(rows[i : i + size]) for i in range(0, len(rows), size)]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 10])
+def test_csv_streamed_in_parts_is_the_csv_of_the_whole(tmp_path, capsys, size):
+    from negotiator.output import stream
+
+    whole = render_text("csv", table=TABLE)
+    stream("csv", None, TABLE.headers, _parts(TABLE.rows, size))
+    assert capsys.readouterr().out == whole
+    path = stream("csv", str(tmp_path / "m.csv"), TABLE.headers, iter(_parts(TABLE.rows, size)))
+    assert path.read_bytes() == b"\xef\xbb\xbf" + whole.encode()
+
+
+@pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": [1, {"b": "x"}]}, {"c": None}, {"d": "é"}]])
+@pytest.mark.parametrize("size", [1, 2])
+def test_json_streamed_in_parts_is_the_json_of_the_whole(capsys, items, size):
+    from negotiator.output import stream
+
+    stream("json", None, (), [[]] + _parts(items, size) + [[]])  # empty parts change nothing
+    assert capsys.readouterr().out == render_text("json", document=items)
+
+
+def test_a_stream_that_fails_part_way_leaves_no_file(tmp_path):
+    from negotiator.output import stream
+
+    def parts():
+        yield [("a", 1)]
+        raise RuntimeError("judging failed")
+
+    target = tmp_path / "half.csv"
+    with pytest.raises(RuntimeError):
+        stream("csv", str(target), ("x", "y"), parts())
+    assert not target.exists()
+
+
+def test_csv_keeps_bools_and_numbers_apart_from_equal_ints():
+    # True == 1 == 1.0: a cell of each kind must still be written in its own way.
+    table = Table(("a", "b", "c", "d"), ((1, True, 1.0, "=1"), (1, 1, 2.5, "1")))
+    rows = list(csv.reader(io.StringIO(render_text("csv", table=table), newline="")))
+    assert rows[1:] == [["1", "true", "1", "'=1"], ["1", "1", "2.5", "1"]]

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import click
 
-from negotiator.cli.common import emit, note, output_options, pass_store
+from negotiator.cli.common import emit, emit_stream, note, output_options, pass_store
 
 
 @contextmanager
@@ -54,37 +54,53 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
     counted); its position bounds count as its conditions.  A package is valid when every rule
     holds.  Without --detail only failed conditions are listed.
 
+    CSV and JSON are written as the packages are judged, a few hundred at a time: for thousands
+    of packages use one of them (a table must be laid out whole before it is printed).
+
     \b
     Examples:
       negotiator check kaesong-first
       negotiator check --all --party JPN --detail
       negotiator check kaesong-first nll-first --format json
       negotiator check --all --strict && echo "every package satisfies everyone"
+      negotiator check --all --format csv --output verdicts.csv
     """
     if every and packages:
         raise click.UsageError("name packages or use --all, not both")
     if not every and not packages:
         raise click.UsageError("name the packages to check, or use --all")
     from negotiator.domain.evaluate import Checker
-    from negotiator.domain.verdicts import check_document, check_table, failing
+    from negotiator.domain.verdicts import CHECK_HEADERS, check_document, check_table, failing
+    from negotiator.output import STREAMED
 
+    refused: list[str] = []
     with _no_cycle_collection():
         catalogue, drafted = _read(store, packages, every)
         for party in parties:
             catalogue.party(party)
         checker = Checker(catalogue, parties=parties or None, explain_passes=detail)
-        checks = [checker.check(package) for package in drafted]
-        # The verdicts name packages but do not hold them: let rendering reuse their memory.
-        del drafted
-        if fmt == "json":
-            emit(fmt, output, document=check_document(checks, detail))
+        count = len(drafted)
+        if fmt in STREAMED:
+            # Judged, shaped and written a part at a time: memory holds the packages and one part.
+            def parts():
+                while drafted:
+                    checks = [checker.check(package) for package in drafted[:_PART]]
+                    del drafted[:_PART]
+                    refused.extend(failing(checks))
+                    yield check_document(checks, detail) if fmt == "json" else check_table(checks, detail).rows
+
+            emit_stream(fmt, output, CHECK_HEADERS, parts())
         else:
+            checks = [checker.check(package) for package in drafted]
+            del drafted
+            refused = failing(checks)
             emit(fmt, output, table=check_table(checks, detail))
-    if strict:
-        refused = failing(checks)
-        if refused:
-            note(f"--strict: {len(refused)} of {len(checks)} package(s) break a rule or leave a party unsatisfied")
-            raise click.exceptions.Exit(1)
+    if strict and refused:
+        note(f"--strict: {len(refused)} of {count} package(s) break a rule or leave a party unsatisfied")
+        raise click.exceptions.Exit(1)
+
+
+_PART = 500  # packages judged and written at a time by the streamed formats
 
 
 def satisfaction_matrix(store, packages, as_of):

@@ -43,7 +43,18 @@ def emit(fmt: str, output: str | None, table=None, document=None, sections=None)
     """Render a Table (or a JSON document, or several tables as sections) to stdout or ``output``."""
     from negotiator.output import render
 
-    path = render(fmt, output, table=table, document=document, sections=sections)
+    _wrote(render(fmt, output, table=table, document=document, sections=sections))
+
+
+def emit_stream(fmt: str, output: str | None, headers, parts) -> None:
+    """Render a long result (CSV or JSON) part by part as ``parts`` yields them (see
+    ``negotiator.output.stream``)."""
+    from negotiator.output import stream
+
+    _wrote(stream(fmt, output, headers, parts))
+
+
+def _wrote(path) -> None:
     if path is not None:
         click.echo(f"wrote {path}", err=True)
 

@@ -11,7 +11,7 @@ query per package: the catalogue is five statements and any number of packages i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -106,16 +106,17 @@ def package_names(connection: "Connection") -> list[str]:
     return sorted(name for (name,) in _rows(connection, "SELECT name FROM package"))
 
 
-def _driver_rows(connection: "Connection", sql: str) -> list[tuple]:
-    """Rows straight from the driver's cursor, without SQLAlchemy's row objects.
+def _driver_rows(connection: "Connection", sql: str) -> Iterator[tuple]:
+    """Rows straight from the driver's cursor, one at a time, without SQLAlchemy's row objects.
 
-    For the bulk queries of ``load_packages`` (hundreds of thousands of placements); the SQL
-    takes no parameters (ids are inlined as integers), so it runs unchanged on every driver.
+    For the bulk queries of ``load_packages`` (hundreds of thousands of placements): rows become
+    domain values as they come, so the raw rows are never all held at once.  The SQL takes no
+    parameters (ids are inlined as integers), so it runs unchanged on every driver.
     """
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()
+        yield from cursor
     finally:
         cursor.close()
 
@@ -166,12 +167,14 @@ def load_packages(
     code_of = dict(_driver_rows(connection, "SELECT id, code FROM move"))
     levels: dict[str, str] = {}
     placements: dict[int, list[Placement]] = defaultdict(list)
+    new = tuple.__new__  # the NamedTuple's own constructor is a Python call, per placement
     for step_id, move_id, quantity, level in _driver_rows(
         connection, "SELECT step_id, move_id, quantity, level FROM placement" + scope
     ):
-        placements[step_id].append(
-            Placement(code_of[move_id], None if quantity is None else float(quantity), levels.setdefault(level, level))
-        )
+        if quantity is not None and type(quantity) is not float:
+            quantity = float(quantity)  # PostgreSQL's numeric arrives as Decimal
+        level = levels.get(level) or levels.setdefault(level, level)
+        placements[step_id].append(new(Placement, (code_of[move_id], quantity, level)))
     by_move = itemgetter(0)
     steps: dict[int, list[Step]] = defaultdict(list)
     for package_id, step_id, label, due in _driver_rows(

@@ -279,3 +279,30 @@ def test_check_all_on_a_bulk_written_scenario_agrees_with_the_checker_in_a_const
     fewer = str(tmp_path / "fewer.db") if backend == "sqlite" else request.getfixturevalue("postgres_server").fresh_database()
     write_scenario(generate(**sizes, packages=3), fewer)
     assert _statements_of_check_all(cli) == _statements_of_check_all(Cli(fewer))
+
+
+@pytest.mark.parametrize("part", [1, 7, 500])
+def test_check_all_written_part_by_part_is_the_text_of_the_whole_result(db_url, monkeypatch, tmp_path, part):
+    """CSV and JSON are judged and written a part of the packages at a time; whatever the size of
+    a part, the text is the one rendering every verdict at once gives."""
+    import negotiator.cli.check as command
+    from benchmarks.generate import generate, write_scenario
+    from negotiator.domain.evaluate import Checker
+    from negotiator.domain.verdicts import check_document, check_table
+    from negotiator.output import render_text
+    from tests.conftest import Cli
+
+    scenario = generate(parties=3, moves=30, conditions=15, placements_per_package=8, steps=3, seed=11, packages=23)
+    write_scenario(scenario, db_url)
+    checks = [Checker(scenario.catalogue, explain_passes=False).check(p) for p in scenario.packages]
+    assert not all(p.satisfied for c in checks for p in c.parties)  # failures, with reasons, are in the text
+    monkeypatch.setattr(command, "_PART", part)
+    cli = Cli(db_url)
+    cli.ok("check", "--all", "--format", "csv", "--output", str(tmp_path / "all.csv"))
+    whole = render_text("csv", table=check_table(checks))
+    assert (tmp_path / "all.csv").read_bytes() == b"\xef\xbb\xbf" + whole.encode()
+    cli.ok("check", "--all", "--format", "json", "--output", str(tmp_path / "all.json"))
+    assert (tmp_path / "all.json").read_text(encoding="utf-8") == render_text("json", document=check_document(checks))
+    strict = cli("check", "--all", "--strict", "--format", "csv")
+    refused = sum(1 for c in checks if not c.valid or not all(p.satisfied for p in c.parties))
+    assert strict.exit_code == 1 and f"{refused} of 23 package(s)" in strict.stderr
