@@ -57,9 +57,9 @@ def _database_error_text(exc: BaseException) -> str | None:
     """One line for a database failure that reached the top (locked, read-only, unreachable)."""
     if not type(exc).__module__.startswith("sqlalchemy"):
         return None
-    original = getattr(exc, "orig", None) or exc
-    text = str(original).strip()
-    return "database error: " + (text.splitlines()[0] if text else type(original).__name__)
+    from negotiator.db.engine import describe_db_error
+
+    return describe_db_error(exc)
 
 
 class RootGroup(click.Group):

@@ -9,16 +9,10 @@ from __future__ import annotations
 import click
 
 from negotiator.cli.common import done, emit, note, output_options, pass_store
+from negotiator.db.load import read_catalogue
 from negotiator.domain.model import STANCES
 
 _KEEP_HELP = "Leave unset to keep the current value."
-
-
-def _catalogue(store):
-    from negotiator.db.load import load_catalogue
-
-    with store.read() as connection:
-        return load_catalogue(connection)
 
 
 def _keep(value):
@@ -71,7 +65,7 @@ def party_list(store, fmt: str, output: str | None) -> None:
     """
     from negotiator.domain.listings import parties_table
 
-    emit(fmt, output, table=parties_table(_catalogue(store)))
+    emit(fmt, output, table=parties_table(read_catalogue(store)))
 
 
 @party.command("show")
@@ -87,7 +81,7 @@ def party_show(store, code: str, fmt: str, output: str | None) -> None:
     """
     from negotiator.domain.listings import party_record, record_table
 
-    catalogue = _catalogue(store)
+    catalogue = read_catalogue(store)
     record = party_record(catalogue, catalogue.party(code))
     emit(fmt, output, table=record_table(record), document=record)
 
@@ -169,7 +163,7 @@ def issue_list(store, fmt: str, output: str | None) -> None:
     """
     from negotiator.domain.listings import issues_table
 
-    emit(fmt, output, table=issues_table(_catalogue(store)))
+    emit(fmt, output, table=issues_table(read_catalogue(store)))
 
 
 @issue.command("show")
@@ -186,7 +180,7 @@ def issue_show(store, code: str, fmt: str, output: str | None) -> None:
     from negotiator.domain.errors import UnknownCode
     from negotiator.domain.listings import record_table
 
-    catalogue = _catalogue(store)
+    catalogue = read_catalogue(store)
     found = [i for i in catalogue.issues if i.code == code]
     if not found:
         raise UnknownCode("issue", code, [i.code for i in catalogue.issues])
@@ -287,7 +281,7 @@ def move_list(store, actor, issue_code, fmt: str, output: str | None) -> None:
 
     from negotiator.domain.errors import UnknownCode
 
-    catalogue = _catalogue(store)
+    catalogue = read_catalogue(store)
     if actor:
         catalogue.party(actor)
     issues = [i.code for i in catalogue.issues]
@@ -309,7 +303,7 @@ def move_show(store, code: str, fmt: str, output: str | None) -> None:
     """
     from negotiator.domain.listings import move_record, record_table
 
-    catalogue = _catalogue(store)
+    catalogue = read_catalogue(store)
     record = move_record(catalogue, catalogue.move(code))
     emit(fmt, output, table=record_table(record), document=record)
 
@@ -421,7 +415,7 @@ def position_list(store, party_code, move_code, stance, fmt: str, output: str | 
     """
     from negotiator.domain.listings import positions_table
 
-    catalogue = _catalogue(store)
+    catalogue = read_catalogue(store)
     if party_code:
         catalogue.party(party_code)
     if move_code:
@@ -444,7 +438,7 @@ def position_show(store, party_code, move_code, fmt: str, output: str | None) ->
     from negotiator.domain.errors import UnknownCode
     from negotiator.domain.listings import position_record, record_table
 
-    catalogue = _catalogue(store)
+    catalogue = read_catalogue(store)
     catalogue.party(party_code)
     catalogue.move(move_code)
     found = [p for p in catalogue.positions if p.party == party_code and p.move == move_code]
@@ -502,13 +496,13 @@ def position_rm(store, party_code, move_code) -> None:
 def positions_matrix(store, packages, as_of):
     from negotiator.domain.matrices import positions_matrix as build
 
-    return build(_catalogue(store))
+    return build(read_catalogue(store))
 
 
 def values_matrix(store, packages, as_of):
     from negotiator.domain.matrices import values_matrix as build
 
-    return build(_catalogue(store))
+    return build(read_catalogue(store))
 
 
 __all__ = ["party", "issue", "move", "position", "note"]

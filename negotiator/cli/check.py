@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import click
 
 from negotiator.cli.common import emit, emit_stream, note, output_options, pass_store
+from negotiator.db.load import read
 
 
 @contextmanager
@@ -28,15 +29,6 @@ def _no_cycle_collection():
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _read(store, names, every: bool):
-    from negotiator.db.load import load_catalogue, load_packages
-
-    with store.read() as connection:
-        catalogue = load_catalogue(connection)
-        drafted = load_packages(connection, None if every else list(names))
-    return catalogue, drafted
 
 
 @click.command()
@@ -75,7 +67,7 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
 
     refused: list[str] = []
     with _no_cycle_collection():
-        catalogue, drafted = _read(store, packages, every)
+        catalogue, drafted = read(store, None if every else packages)
         for party in parties:
             catalogue.party(party)
         checker = Checker(catalogue, parties=parties or None, explain_passes=detail)
@@ -107,7 +99,7 @@ def satisfaction_matrix(store, packages, as_of):
     """``matrix satisfaction [PKG...]``: packages × parties (every package when none is named)."""
     from negotiator.domain.matrices import satisfaction_matrix as build
 
-    catalogue, drafted = _read(store, packages, not packages)
+    catalogue, drafted = read(store, packages or None)
     return build(catalogue, drafted)
 
 
@@ -115,5 +107,5 @@ def conditions_matrix(store, packages, as_of):
     """``matrix conditions [PKG...]``: conditions × packages, pass or FAIL."""
     from negotiator.domain.matrices import conditions_matrix as build
 
-    catalogue, drafted = _read(store, packages, not packages)
+    catalogue, drafted = read(store, packages or None)
     return build(catalogue, drafted)

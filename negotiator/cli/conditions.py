@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from negotiator.cli.common import done, emit, output_options, pass_store
+from negotiator.db.load import read
 
 def _ref(value: str) -> str:
     return value.strip()
@@ -167,17 +168,14 @@ def condition_test(store, text: str, packages: tuple[str, ...], party: str | Non
       negotiator condition test "dprk.freeze before usa.delist-sst" kaesong-first
       negotiator condition test "exposure <= 2" kaesong-first --party ROK
     """
-    from negotiator.db.load import load_catalogue, load_packages
     from negotiator.domain.evaluate import evaluate
     from negotiator.domain.language import parse_condition, to_text
     from negotiator.domain.verdicts import condition_test_table
 
-    with store.read() as connection:
-        catalogue = load_catalogue(connection)
-        if party is not None:
-            catalogue.party(party)
-        node = parse_condition(text, party, catalogue.move_by_code)
-        drafted = load_packages(connection, list(packages))
+    catalogue, drafted = read(store, packages)
+    if party is not None:
+        catalogue.party(party)
+    node = parse_condition(text, party, catalogue.move_by_code)
     outcomes = [(p.name, *evaluate(node, p, party, catalogue)) for p in drafted]
     canonical = to_text(node)
     document = [

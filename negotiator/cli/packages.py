@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from negotiator.cli.common import done, emit, note, output_options, pass_store
+from negotiator.db.load import read
 from negotiator.domain.model import STATUSES
 
 _DATE_HELP = "ISO date, YYYY-MM-DD (e.g. 2027-03-01)."
@@ -22,16 +23,6 @@ def _date(text: str | None, what: str):
     from negotiator.domain.model import parse_date
 
     return parse_date(text, what)
-
-
-def _read(store, name: str, history: bool = False):
-    """The catalogue and the one named package."""
-    from negotiator.db.load import load_catalogue, load_packages
-
-    with store.read() as connection:
-        catalogue = load_catalogue(connection)
-        (package,) = load_packages(connection, [name], history=history)
-    return catalogue, package
 
 
 # --- package ---------------------------------------------------------------------------------
@@ -114,7 +105,7 @@ def package_show(store, name: str, detail: bool, fmt: str, output: str | None) -
     from negotiator.domain.matrices import package_matrix
     from negotiator.domain.verdicts import party_lines_table
 
-    catalogue, found = _read(store, name)
+    catalogue, (found,) = read(store, [name])
     check = Checker(catalogue).check(found)
     grid = package_matrix(catalogue, found)
     emit(fmt, output, table=grid, document=show_document(catalogue, found, check, detail),
@@ -420,7 +411,7 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
     from negotiator.domain.matrices import implementation_matrix
     from negotiator.domain.tracker import moves_table, package_status, parties_table, status_document, steps_table
 
-    catalogue, found = _read(store, package_name, history=True)
+    catalogue, (found,) = read(store, [package_name], history=True)
     state = package_status(catalogue, found, _date(as_of, "--as-of date"), today=date.today())
     parties = [p.code for p in catalogue.parties]
     emit(
@@ -445,7 +436,7 @@ def log(store, package_name: str, fmt: str, output: str | None) -> None:
     """
     from negotiator.domain.drafting import log_table
 
-    _, found = _read(store, package_name, history=True)
+    _, (found,) = read(store, [package_name], history=True)
     emit(fmt, output, table=log_table(found))
 
 
@@ -455,7 +446,7 @@ def log(store, package_name: str, fmt: str, output: str | None) -> None:
 def package_grid_matrix(store, packages, as_of):
     from negotiator.domain.matrices import package_matrix
 
-    catalogue, found = _read(store, packages[0])
+    catalogue, (found,) = read(store, [packages[0]])
     return package_matrix(catalogue, found)
 
 
@@ -466,7 +457,7 @@ def implementation_status_matrix(store, packages, as_of):
     from negotiator.domain.tracker import package_status
 
     when = _date(as_of, "--as-of date")
-    catalogue, found = _read(store, packages[0], history=True)
+    catalogue, (found,) = read(store, [packages[0]], history=True)
     return implementation_matrix(catalogue, package_status(catalogue, found, when, today=date.today()))
 
 

@@ -18,13 +18,7 @@ import sys
 import click
 
 from negotiator.cli.common import emit, note, output_options, pass_store
-
-
-def _read(store, names):
-    from negotiator.db.load import load_catalogue, load_packages
-
-    with store.read() as connection:
-        return load_catalogue(connection), load_packages(connection, list(names))
+from negotiator.db.load import read
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -51,7 +45,7 @@ def compare(store, packages: tuple[str, ...], fmt: str, output: str | None) -> N
     from negotiator.domain.compare import compare as compare_packages
     from negotiator.domain.compare import comparison_document, comparison_table
 
-    catalogue, loaded = _read(store, packages)
+    catalogue, loaded = read(store, packages)
     comparison = compare_packages(catalogue, loaded)
     emit(fmt, output, table=comparison_table(comparison), document=comparison_document(comparison))
 
@@ -150,5 +144,5 @@ def balance_matrix(store, packages, as_of):
     """``matrix balance PKG``: balance per step × party, and the exposure row."""
     from negotiator.domain.matrices import balance_matrix as build
 
-    catalogue, (package,) = _read(store, packages)
+    catalogue, (package,) = read(store, packages)
     return build(catalogue, package)

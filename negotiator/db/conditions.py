@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
-from negotiator.domain.errors import DuplicateCode, InvalidValue, UnknownCode
+from negotiator.domain.errors import DuplicateCode, UnknownCode
 from negotiator.domain.language import parse_condition, to_text
 from negotiator.domain.model import check_condition_name
 
@@ -94,7 +94,7 @@ def add_condition(
     name: Optional[str] = None,
     soft: bool = False,
     source: str = "",
-) -> "ConditionRow":
+) -> StoredCondition:
     """Add a condition of ``party`` (None: a rule every package must obey)."""
     from negotiator.db.tables import ConditionRow
 
@@ -105,12 +105,12 @@ def add_condition(
     row = ConditionRow(party_id=party_id, name=name, text=canonical, soft=soft, source=source)
     session.add(row)
     session.flush()
-    return row
+    return StoredCondition(row.id, party, row.name, row.text, row.soft, row.source or "")
 
 
 def edit_condition(
     session: "Session", ref: str, text=KEEP, party=KEEP, name=KEEP, soft=KEEP, source=KEEP
-) -> "ConditionRow":
+) -> StoredCondition:
     """Change a condition; ``party=None`` makes it a rule.  The text is checked again against
     the (possibly new) party, so a condition using balance cannot become a rule."""
     from negotiator.db.tables import PartyRow
@@ -132,14 +132,19 @@ def edit_condition(
         row.source = source
     session.add(row)
     session.flush()
-    return row
+    return StoredCondition(row.id, owner, row.name, row.text, row.soft, row.source or "")
 
 
-def remove_condition(session: "Session", ref: str) -> "ConditionRow":
+def remove_condition(session: "Session", ref: str) -> StoredCondition:
+    """Remove the condition with id or name ``ref``; return what it was."""
+    from negotiator.db.tables import PartyRow
+
     row = get_condition(session, ref)
+    owner = session.get(PartyRow, row.party_id).code if row.party_id is not None else None
+    removed = StoredCondition(row.id, owner, row.name, row.text, row.soft, row.source or "")
     session.delete(row)
     session.flush()
-    return row
+    return removed
 
 
 def stored_conditions(connection: "Connection", party: str | None = None, rules: bool = False) -> list[StoredCondition]:

@@ -112,8 +112,7 @@ def _describe_connect_error(url: str, exc: Exception) -> str:
     if "@" in url:  # never echo a password
         scheme, rest = url.split("://", 1)
         shown = scheme + "://…@" + rest.rsplit("@", 1)[1]
-    reason = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return f"cannot open database {shown}: {reason}"
+    return f"cannot open database {shown}: {_driver_message(exc)}"
 
 
 class Store:
@@ -179,7 +178,7 @@ class Store:
                     session.rollback()
                     raise
         except DBAPIError as exc:
-            raise NegotiatorError(_describe_db_error(exc)) from None
+            raise NegotiatorError(describe_db_error(exc)) from None
         finally:
             engine.dispose()
             if created:
@@ -238,11 +237,17 @@ def _current_revision(connection: "Connection") -> str | None:
     return row[0] if row else None
 
 
-def _describe_db_error(exc: Exception) -> str:
-    """A driver error that got past the layers above (e.g. a read-only file, a lost connection)."""
-    original = getattr(exc, "orig", exc)
-    text = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
-    return f"database error: {text}"
+def describe_db_error(exc: Exception) -> str:
+    """One line for a driver error that got past the layers above (a locked or read-only file,
+    a lost connection)."""
+    return f"database error: {_driver_message(exc)}"
+
+
+def _driver_message(exc: Exception) -> str:
+    """The first line of what the driver said (SQLAlchemy wraps it as ``orig``), or its kind."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__
 
 
 __all__ = ["Store", "database_url", "sqlite_path", "SchemaMismatch"]

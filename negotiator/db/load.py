@@ -34,6 +34,8 @@ from negotiator.domain.model import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from negotiator.db.engine import Store
+
 
 def _rows(connection: "Connection", sql: str, params: dict | None = None, **types):
     from sqlalchemy import text
@@ -100,6 +102,19 @@ def load_catalogue(connection: "Connection") -> Catalogue:
         for party, name, text_, soft, source in condition_rows
     )
     return Catalogue(parties, issues, moves, positions, conditions)
+
+
+def read(store: "Store", packages: Sequence[str] | None = (), history: bool = False) -> tuple[Catalogue, list[Package]]:
+    """The catalogue and the named packages (every package when ``packages`` is None), read in
+    one short transaction: what every command that judges, compares or shows packages starts from."""
+    with store.read() as connection:
+        catalogue = load_catalogue(connection)
+        drafted = load_packages(connection, None if packages is None else list(packages), history=history)
+    return catalogue, drafted
+
+
+def read_catalogue(store: "Store") -> Catalogue:
+    return read(store)[0]
 
 
 def package_names(connection: "Connection") -> list[str]:

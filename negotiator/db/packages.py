@@ -446,6 +446,22 @@ def _level_before(session: Session, package: PackageRow, code: str, stamp: datet
     return level
 
 
+def _start_no_later_than(session: Session, package: PackageRow, agreed: EventRow, stamp: datetime, code: str) -> None:
+    """A back-dated update earlier than the one that started implementation: implementation
+    started with it, so the agreed -> implementing event that followed the agreement moves back
+    to it (never before the agreement), and the history stays in order."""
+    began = session.exec(
+        select(EventRow)
+        .where(EventRow.package_id == package.id, EventRow.kind == "status", EventRow.old == "agreed",
+               EventRow.new == "implementing", EventRow.id > agreed.id)
+        .order_by(EventRow.at, EventRow.id)
+    ).first()
+    if began is not None and began.at > stamp:
+        began.at = stamp
+        began.note = f"first implementation update ({code})"
+        session.add(began)
+
+
 def track_move(
     session: Session, name: str, code: str, level: str, on: date | None = None, note: str = "",
     source: str = "",
@@ -457,13 +473,15 @@ def track_move(
     new = parse_level(level)
     placement, _ = _placement(session, package, code)
     stamp = moment(on)
+    started = package.status == "agreed"
     if on is not None:
         agreed = _latest_status_event(session, package, made="agreed")
         if agreed is not None:
             drafting.check_not_before(on, agreed.at, "it was agreed", package.name)
             # Same day as the agreement: the update comes after it, not at midnight before it.
             stamp = max(stamp, agreed.at)
-    started = package.status == "agreed"
+            if not started:
+                _start_no_later_than(session, package, agreed, stamp, code)
     if started:
         package.status = "implementing"
         _record(session, package, "status", old="agreed", new="implementing",

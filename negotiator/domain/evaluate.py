@@ -46,7 +46,7 @@ from negotiator.domain.conditions import (
 )
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue
 from negotiator.domain.language import number_text, parse, to_text
-from negotiator.domain.metrics import Values, exposure_of, move_values
+from negotiator.domain.metrics import Ledger, balance_series, exposure_of, move_values
 from negotiator.domain.model import Catalogue, Condition, Package, compare
 
 
@@ -114,19 +114,6 @@ def effective_conditions(catalogue: Catalogue) -> list[Judged]:
 # --- the facts of one package ------------------------------------------------------------------
 
 
-class Ledger(NamedTuple):
-    """The values of moves to parties (§4) as one vector per move, in the order of ``parties``,
-    so that a step's effect on every party is one vector sum."""
-
-    parties: tuple[str, ...]
-    vectors: dict[str, tuple[int, ...]]
-
-    @classmethod
-    def of(cls, values: Values, parties: Iterable[str]) -> "Ledger":
-        order = tuple(parties)
-        return cls(order, {move: tuple(row.get(p, 0) for p in order) for move, row in values.items()})
-
-
 class Facts:
     """What conditions are judged on, for one package: ``step`` maps each placed move to its
     step's ordinal, ``quantity`` each placed move that has a quantity to it, ``count`` is the
@@ -157,15 +144,7 @@ class Facts:
     def balances(self, party: str) -> tuple[int, ...]:
         """``balance_P(t)`` after each step t = 1..n (§4)."""
         if self._balances is None:
-            parties, vectors = self.ledger
-            nothing = (0,) * len(parties)
-            running = nothing
-            after_each_step = []
-            for codes in self._moves:
-                running = tuple(map(sum, zip(running, *[vectors.get(m, nothing) for m in codes])))
-                after_each_step.append(running)
-            by_party = zip(*after_each_step) if after_each_step else [()] * len(parties)
-            self._balances = dict(zip(parties, by_party))
+            self._balances = balance_series(self._moves, self.ledger)
         found = self._balances.get(party)
         return found if found is not None else (0,) * self.count
 

@@ -17,7 +17,7 @@ Conventions, where §4 leaves room:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from negotiator.domain.model import Catalogue, Package
@@ -65,15 +65,32 @@ class PackageMetrics(NamedTuple):
     total_gain: int
 
 
-def balances(package: Package, party: str, values: Values) -> tuple[int, ...]:
-    """``balance_P(t)`` after each step t = 1..n."""
-    running = 0
-    series = []
-    for step in package.steps:
-        for placement in step.placements:
-            running += values.get(placement.move, {}).get(party, 0)
-        series.append(running)
-    return tuple(series)
+class Ledger(NamedTuple):
+    """The values of moves to parties as one vector per move, in the order of ``parties``, so
+    that a step's effect on every party is one vector sum."""
+
+    parties: tuple[str, ...]
+    vectors: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, values: Values, parties: Iterable[str]) -> "Ledger":
+        order = tuple(parties)
+        return cls(order, {move: tuple(row.get(p, 0) for p in order) for move, row in values.items()})
+
+
+def balance_series(steps: Sequence[Sequence[str]], ledger: Ledger) -> dict[str, tuple[int, ...]]:
+    """``balance_P(t)`` after each step t = 1..n, for every party of the ledger, in one pass over
+    the moves of each step (``steps``: the move codes of each step, in order)."""
+    parties, vectors = ledger
+    nothing = (0,) * len(parties)
+    running = nothing
+    after_each_step = []
+    for codes in steps:
+        running = tuple(map(sum, zip(running, *[vectors.get(m, nothing) for m in codes])))
+        after_each_step.append(running)
+    if not after_each_step:
+        return dict.fromkeys(parties, ())
+    return dict(zip(parties, zip(*after_each_step)))
 
 
 def exposure_of(series: tuple[int, ...]) -> int:
@@ -81,8 +98,10 @@ def exposure_of(series: tuple[int, ...]) -> int:
     return max(0, -min(series)) if series else 0
 
 
-def party_metrics(package: Package, party: str, values: Values, actor_of: Mapping[str, str]) -> PartyMetrics:
-    series = balances(package, party, values)
+def party_metrics(
+    package: Package, party: str, values: Values, actor_of: Mapping[str, str], series: tuple[int, ...]
+) -> PartyMetrics:
+    """The §4 metrics of one party, given its balance series (:func:`balance_series`)."""
     first_move = first_gain = None
     for ordinal, step in enumerate(package.steps, 1):
         for placement in step.placements:
@@ -132,7 +151,9 @@ def package_metrics(catalogue: Catalogue, package: Package, values: Values | Non
     if values is None:
         values = move_values(catalogue)
     actor_of = {m.code: m.actor for m in catalogue.moves}
-    parties = {p.code: party_metrics(package, p.code, values, actor_of) for p in catalogue.parties}
+    ledger = Ledger.of(values, (p.code for p in catalogue.parties))
+    series = balance_series([[p.move for p in step.placements] for step in package.steps], ledger)
+    parties = {code: party_metrics(package, code, values, actor_of, series[code]) for code in ledger.parties}
     gains = [m.gain for m in parties.values()]
     return PackageMetrics(
         package=package.name,

@@ -283,3 +283,20 @@ def test_a_renamed_move_keeps_its_tracked_history(tracked):
     assert len([r for r in rows if r["what"] == "level usa.sanctions-relief"]) == 3
     after = status(tracked, D2)
     assert json.dumps(after, sort_keys=True) == json.dumps(before, sort_keys=True).replace('"usa.relief"', '"usa.sanctions-relief"')
+
+
+def test_an_update_back_dated_before_the_first_one_moves_the_start_of_implementation_back(drafted):
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
+    drafted.ok("track", "p", "dprk.freeze", "1", "--on", "2027-05-20")
+    drafted.ok("track", "p", "usa.relief", "2", "--on", "2027-05-10")  # reported late, happened first
+    rows = json.loads(drafted.ok("log", "p", "--format", "json").stdout)
+    assert [(r["what"], r["change"]) for r in rows if r["what"] == "status" or r["what"].startswith("level")] == [
+        ("status", "draft → agreed"),
+        ("status", "agreed → implementing"),
+        ("level usa.relief", "0 → 2"),
+        ("level dprk.freeze", "0 → 1"),
+    ]
+    started = next(r for r in rows if r["change"] == "agreed → implementing")
+    assert "usa.relief" in started["note"]
+    assert status(drafted, "2027-05-10")["status"] == "implementing"
+    assert status(drafted, "2027-05-09")["status"] == "agreed"
