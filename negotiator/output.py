@@ -17,8 +17,10 @@ import csv
 import io
 import json
 import math
+import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
@@ -174,29 +176,62 @@ def render_text(fmt: str, table: Table | None = None, document: Any = None, sect
 
 
 @contextmanager
-def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any] | None]:
+def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any]]:
     """Where text goes: a function writing to stdout or to the file ``output`` (CSV files get a
-    BOM).  A file left half-written by a failure is removed."""
+    BOM).
+
+    A regular file is written beside its target and moved over it only when everything has been
+    written, so a failure part way (or Ctrl-C) leaves the file that was there before, or none.
+    Anything else (``/dev/null``, a pipe) is written in place and never removed.
+    """
     if not output or output == "-":
         import click
 
         yield lambda text: click.echo(text, nl=False)
         return
-    path = Path(output)
+    target = Path(os.path.realpath(output))
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+
+    def failed(exc: OSError) -> InvalidValue:
+        return InvalidValue(f"cannot write {output}: {exc.strerror or exc}")
+
+    partial: Path | None = None
     try:
-        handle = open(path, "w", encoding=encoding, newline="")
+        if not target.exists() or target.is_file():
+            partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+            try:
+                handle = open(partial, "x", encoding=encoding, newline="")
+            except OSError:  # a folder we may not add to: write the file itself
+                partial = None
+        if partial is None:
+            handle = open(target, "w", encoding=encoding, newline="")
     except OSError as exc:
-        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise failed(exc) from None
+
+    def write(text: str) -> None:
+        try:
+            handle.write(text)
+        except OSError as exc:
+            raise failed(exc) from None
+
     try:
-        with handle:
-            yield handle.write
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        raise InvalidValue(f"cannot write {output}: {exc.strerror or exc}") from None
+        yield write
     except BaseException:
-        path.unlink(missing_ok=True)
+        with suppress(OSError):
+            handle.close()
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise
+    try:
+        handle.close()
+        if partial is not None:
+            if target.exists():
+                shutil.copymode(target, partial)
+            os.replace(partial, target)
+    except OSError as exc:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        raise failed(exc) from None
 
 
 def write_output(text: str, output: str | None, fmt: str) -> Path | None:

@@ -125,3 +125,41 @@ def test_csv_keeps_bools_and_numbers_apart_from_equal_ints():
     table = Table(("a", "b", "c", "d"), ((1, True, 1.0, "=1"), (1, 1, 2.5, "1")))
     rows = list(csv.reader(io.StringIO(render_text("csv", table=table), newline="")))
     assert rows[1:] == [["1", "true", "1", "'=1"], ["1", "1", "2.5", "1"]]
+
+
+def test_a_failed_stream_leaves_the_file_that_was_there_and_nothing_else(tmp_path):
+    from negotiator.output import stream
+
+    def parts():
+        yield [("a", 1)]
+        raise KeyboardInterrupt
+
+    target = tmp_path / "verdicts.csv"
+    target.write_text("yesterday's verdicts\n")
+    with pytest.raises(KeyboardInterrupt):
+        stream("csv", str(target), ("x", "y"), parts())
+    assert target.read_text() == "yesterday's verdicts\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["verdicts.csv"]
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    render("csv", str(link), table=TABLE)
+    assert link.is_symlink() and real.read_bytes().startswith(b"\xef\xbb\xbfmove,party")
+
+
+def test_an_output_that_is_not_a_regular_file_is_written_in_place(tmp_path):
+    import os
+
+    from negotiator.output import stream
+
+    def parts():
+        yield [("a", 1)]
+        raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError):
+        stream("csv", os.devnull, ("x", "y"), parts())
+    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)

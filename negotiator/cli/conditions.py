@@ -172,10 +172,13 @@ def condition_test(store, text: str, packages: tuple[str, ...], party: str | Non
     from negotiator.domain.language import parse_condition, to_text
     from negotiator.domain.verdicts import condition_test_table
 
-    catalogue, drafted = read(store, packages)
-    if party is not None:
-        catalogue.party(party)
-    node = parse_condition(text, party, catalogue.move_by_code)
+    def parsed(catalogue):
+        if party is not None:
+            catalogue.party(party)
+        return parse_condition(text, party, catalogue.move_by_code)
+
+    catalogue, drafted = read(store, packages, first=parsed)
+    node = parsed(catalogue)
     outcomes = [(p.name, *evaluate(node, p, party, catalogue)) for p in drafted]
     canonical = to_text(node)
     document = [

@@ -11,10 +11,10 @@ query per package: the catalogue is five statements and any number of packages i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from negotiator.domain.errors import UnknownCode
 from negotiator.domain.model import (
@@ -104,11 +104,20 @@ def load_catalogue(connection: "Connection") -> Catalogue:
     return Catalogue(parties, issues, moves, positions, conditions)
 
 
-def read(store: "Store", packages: Sequence[str] | None = (), history: bool = False) -> tuple[Catalogue, list[Package]]:
+def read(
+    store: "Store",
+    packages: Sequence[str] | None = (),
+    history: bool = False,
+    first: Callable[[Catalogue], Any] | None = None,
+) -> tuple[Catalogue, list[Package]]:
     """The catalogue and the named packages (every package when ``packages`` is None), read in
-    one short transaction: what every command that judges, compares or shows packages starts from."""
+    one short transaction: what every command that judges, compares or shows packages starts from.
+    ``first`` is called with the catalogue before any package is read (to check what a command
+    was given against it, so that its mistakes are reported before an unknown package)."""
     with store.read() as connection:
         catalogue = load_catalogue(connection)
+        if first is not None:
+            first(catalogue)
         drafted = load_packages(connection, None if packages is None else list(packages), history=history)
     return catalogue, drafted
 
@@ -182,14 +191,14 @@ def load_packages(
     code_of = dict(_driver_rows(connection, "SELECT id, code FROM move"))
     levels: dict[str, str] = {}
     placements: dict[int, list[Placement]] = defaultdict(list)
-    new = tuple.__new__  # the NamedTuple's own constructor is a Python call, per placement
+    make = tuple.__new__  # the NamedTuple's own constructor is a Python call, per placement
     for step_id, move_id, quantity, level in _driver_rows(
         connection, "SELECT step_id, move_id, quantity, level FROM placement" + scope
     ):
         if quantity is not None and type(quantity) is not float:
             quantity = float(quantity)  # PostgreSQL's numeric arrives as Decimal
         level = levels.get(level) or levels.setdefault(level, level)
-        placements[step_id].append(new(Placement, (code_of[move_id], quantity, level)))
+        placements[step_id].append(make(Placement, (code_of[move_id], quantity, level)))
     by_move = itemgetter(0)
     steps: dict[int, list[Step]] = defaultdict(list)
     for package_id, step_id, label, due in _driver_rows(

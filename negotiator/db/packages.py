@@ -458,8 +458,12 @@ def _start_no_later_than(session: Session, package: PackageRow, agreed: EventRow
     ).first()
     if began is not None and began.at > stamp:
         began.at = stamp
-        began.note = f"first implementation update ({code})"
+        if began.note.startswith(_FIRST_UPDATE):  # the automatic note; a user's own is kept
+            began.note = f"{_FIRST_UPDATE} ({code})"
         session.add(began)
+
+
+_FIRST_UPDATE = "first implementation update"
 
 
 def track_move(
@@ -485,7 +489,7 @@ def track_move(
     if started:
         package.status = "implementing"
         _record(session, package, "status", old="agreed", new="implementing",
-                note=f"first implementation update ({code})", at=stamp)
+                note=f"{_FIRST_UPDATE} ({code})", at=stamp)
     old = _level_before(session, package, code, stamp, placement.level)
     _record(session, package, "level", move=code, old=old, new=new, note=note or "", source=source or "",
             placement_id=placement.id, at=stamp)

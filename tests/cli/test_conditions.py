@@ -150,3 +150,18 @@ def test_condition_test_shows_the_caret_for_bad_text(talks):
     outcome = talks("condition", "test", "includes", "delist-first")
     assert outcome.exit_code == 1
     assert outcome.stderr.splitlines()[1:] == ["  includes", "          ^"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("includes", "no-such-package"), "Error: bad condition at column 9"),
+        (("balance >= 1", "no-such-package", "--party", "DPRKK"), "Error: unknown party 'DPRKK'"),
+        (("includes dprk.freez", "no-such-package"), "Error: unknown move 'dprk.freez'"),
+        (("includes dprk.freeze", "no-such-package"), "Error: unknown package 'no-such-package'"),
+    ],
+)
+def test_condition_test_reports_the_text_and_party_before_the_packages(talks, args, message):
+    outcome = talks("condition", "test", *args)
+    assert outcome.exit_code == 1 and len(outcome.error_lines) == 1
+    assert outcome.error_lines[0].startswith(message), outcome.error_lines[0]

@@ -300,3 +300,13 @@ def test_an_update_back_dated_before_the_first_one_moves_the_start_of_implementa
     assert "usa.relief" in started["note"]
     assert status(drafted, "2027-05-10")["status"] == "implementing"
     assert status(drafted, "2027-05-09")["status"] == "agreed"
+
+
+def test_moving_the_start_of_implementation_back_keeps_a_note_the_user_wrote(drafted):
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
+    drafted.ok("package", "status-set", "p", "implementing", "--on", "2027-05-20", "--note", "decree 12")
+    drafted.ok("track", "p", "usa.relief", "2", "--on", "2027-05-10")
+    rows = json.loads(drafted.ok("log", "p", "--format", "json").stdout)
+    started = next(r for r in rows if r["change"] == "agreed → implementing")
+    assert started["note"] == "decree 12"
+    assert status(drafted, "2027-05-10")["status"] == "implementing"
