@@ -146,7 +146,13 @@ def to_text_table(table: Table, fmt: str) -> str:
 
     rows = [[_text_cell(cell) for cell in row] for row in table.rows]
     style = "github" if fmt == "markdown" else "simple"
-    body = tabulate(rows, headers=list(table.headers), tablefmt=style, disable_numparse=False)
+    # Text is text: only columns holding numbers are aligned as numbers.  (tabulate would
+    # otherwise try to read every text cell as a number -- most of its time on a long table --
+    # and right-align a code that happens to look like one.)
+    text_columns = [
+        i for i in range(len(table.headers)) if not any(type(row[i]) in (int, float) for row in rows)
+    ]
+    body = tabulate(rows, headers=list(table.headers), tablefmt=style, disable_numparse=(text_columns if rows else False) or False)
     if fmt == "table" and not table.rows:
         body = "(none)" if not table.headers else body + "\n(none)"
     title = ""

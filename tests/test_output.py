@@ -163,3 +163,9 @@ def test_an_output_that_is_not_a_regular_file_is_written_in_place(tmp_path):
     with pytest.raises(RuntimeError):
         stream("csv", os.devnull, ("x", "y"), parts())
     assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)
+
+
+def test_text_that_looks_like_a_number_stays_text_and_numbers_align_right():
+    lines = render_text("table", table=Table(("package", "weight"), (("2024", 5), ("12", 12)))).splitlines()
+    assert lines[2].startswith("2024 ") and lines[3].startswith("12 ")  # left, as text
+    assert lines[2].endswith("  5") and lines[3].endswith(" 12")  # right, as numbers
