@@ -149,10 +149,8 @@ def to_text_table(table: Table, fmt: str) -> str:
     # Text is text: only columns holding numbers are aligned as numbers.  (tabulate would
     # otherwise try to read every text cell as a number -- most of its time on a long table --
     # and right-align a code that happens to look like one.)
-    text_columns = [
-        i for i in range(len(table.headers)) if not any(type(row[i]) in (int, float) for row in rows)
-    ]
-    body = tabulate(rows, headers=list(table.headers), tablefmt=style, disable_numparse=(text_columns if rows else False) or False)
+    text_columns = [i for i in range(len(table.headers)) if rows and not any(type(row[i]) in (int, float) for row in rows)]
+    body = tabulate(rows, headers=list(table.headers), tablefmt=style, disable_numparse=text_columns or False)
     if fmt == "table" and not table.rows:
         body = "(none)" if not table.headers else body + "\n(none)"
     title = ""
@@ -181,6 +179,11 @@ def render_text(fmt: str, table: Table | None = None, document: Any = None, sect
     return to_text_table(table, fmt)
 
 
+def _file_of(output: str | None) -> Path | None:
+    """The file ``--output`` names; None for standard output (no option, or ``-``)."""
+    return Path(output) if output and output != "-" else None
+
+
 @contextmanager
 def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any]]:
     """Where text goes: a function writing to stdout or to the file ``output`` (CSV files get a
@@ -190,7 +193,7 @@ def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any]]:
     written, so a failure part way (or Ctrl-C) leaves the file that was there before, or none.
     Anything else (``/dev/null``, a pipe) is written in place and never removed.
     """
-    if not output or output == "-":
+    if _file_of(output) is None:
         import click
 
         yield lambda text: click.echo(text, nl=False)
@@ -244,7 +247,7 @@ def write_output(text: str, output: str | None, fmt: str) -> Path | None:
     """Print ``text``, or write it to ``output`` (CSV gets a BOM in files).  Returns the path."""
     with _sink(output, fmt) as write:
         write(text)
-    return Path(output) if output and output != "-" else None
+    return _file_of(output)
 
 
 STREAMED = ("csv", "json")
@@ -272,7 +275,7 @@ def stream(fmt: str, output: str | None, headers: Sequence[str], parts: Iterable
                     write(opening + ",\n  ".join(_json(item, "  ", 2) for item in items))
                     opening = ",\n  "
             write("[]\n" if opening == "[\n  " else "\n]\n")
-    return Path(output) if output and output != "-" else None
+    return _file_of(output)
 
 
 def render(

@@ -152,17 +152,30 @@ def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(tmp_path)
 
 
 def test_an_output_that_is_not_a_regular_file_is_written_in_place(tmp_path):
+    """A pipe (like /dev/null, not a regular file) is written to directly and never removed,
+    even when the command fails part way."""
     import os
+    import stat
+    import threading
 
     from negotiator.output import stream
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
 
     def parts():
         yield [("a", 1)]
         raise RuntimeError("stopped")
 
     with pytest.raises(RuntimeError):
-        stream("csv", os.devnull, ("x", "y"), parts())
-    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)
+        stream("csv", str(pipe), ("x", "y"), parts())
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert received == [b"\xef\xbb\xbfx,y\r\na,1\r\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
 def test_text_that_looks_like_a_number_stays_text_and_numbers_align_right():

@@ -105,7 +105,7 @@ def add_condition(
     row = ConditionRow(party_id=party_id, name=name, text=canonical, soft=soft, source=source)
     session.add(row)
     session.flush()
-    return StoredCondition(row.id, party, row.name, row.text, row.soft, row.source or "")
+    return _stored(session, row)
 
 
 def edit_condition(
@@ -113,14 +113,12 @@ def edit_condition(
 ) -> StoredCondition:
     """Change a condition; ``party=None`` makes it a rule.  The text is checked again against
     the (possibly new) party, so a condition using balance cannot become a rule."""
-    from negotiator.db.tables import PartyRow
-
     row = get_condition(session, ref)
     if party is not KEEP:
         row.party_id = _party_id(session, party)
         owner = party
     else:
-        owner = session.get(PartyRow, row.party_id).code if row.party_id is not None else None
+        owner = _owner(session, row)
     row.text = _checked_text(session, row.text if text is KEEP else text, owner)
     if name is not KEEP:
         name = name or None
@@ -132,19 +130,27 @@ def edit_condition(
         row.source = source
     session.add(row)
     session.flush()
-    return StoredCondition(row.id, owner, row.name, row.text, row.soft, row.source or "")
+    return _stored(session, row)
 
 
 def remove_condition(session: "Session", ref: str) -> StoredCondition:
     """Remove the condition with id or name ``ref``; return what it was."""
-    from negotiator.db.tables import PartyRow
-
     row = get_condition(session, ref)
-    owner = session.get(PartyRow, row.party_id).code if row.party_id is not None else None
-    removed = StoredCondition(row.id, owner, row.name, row.text, row.soft, row.source or "")
+    removed = _stored(session, row)
     session.delete(row)
     session.flush()
     return removed
+
+
+def _owner(session: "Session", row: "ConditionRow") -> str | None:
+    """The code of the condition's party (None for a rule)."""
+    from negotiator.db.tables import PartyRow
+
+    return session.get(PartyRow, row.party_id).code if row.party_id is not None else None
+
+
+def _stored(session: "Session", row: "ConditionRow") -> StoredCondition:
+    return StoredCondition(row.id, _owner(session, row), row.name, row.text, row.soft, row.source or "")
 
 
 def stored_conditions(connection: "Connection", party: str | None = None, rules: bool = False) -> list[StoredCondition]:

@@ -197,8 +197,7 @@ def load_packages(
     ):
         if quantity is not None and type(quantity) is not float:
             quantity = float(quantity)  # PostgreSQL's numeric arrives as Decimal
-        level = levels.get(level) or levels.setdefault(level, level)
-        placements[step_id].append(make(Placement, (code_of[move_id], quantity, level)))
+        placements[step_id].append(make(Placement, (code_of[move_id], quantity, levels.setdefault(level, level))))
     by_move = itemgetter(0)
     steps: dict[int, list[Step]] = defaultdict(list)
     for package_id, step_id, label, due in _driver_rows(
