@@ -97,3 +97,21 @@ class ScenarioProblems(NegotiatorError):
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{count} {noun} in scenario, nothing imported:\n" + "\n".join(self.problems))
+
+
+class WouldChange(NegotiatorError):
+    """An import or seed that would change rows the database already holds, refused without
+    ``--replace`` so that nothing a user did is silently undone.  ``changes`` names each row and
+    what would change, e.g. ``party USA: name 'United States' -> 'USA'``."""
+
+    def __init__(self, source: str, changes: Iterable[str]):
+        self.source = source
+        self.changes = list(changes)
+        count = len(self.changes)
+        rows = "row" if count == 1 else "rows"
+        shown = "\n".join(f"  {change}" for change in self.changes[:50])
+        more = f"\n  ... and {count - 50} more" if count > 50 else ""
+        super().__init__(
+            f"{source} would change {count} {rows} already in the database; nothing imported "
+            f"(add --replace to overwrite them with the file's):\n{shown}{more}"
+        )
