@@ -98,7 +98,7 @@ def upgrade(store: Store, revision: str) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before dropping tables or columns and their data.")
 @pass_store
 def downgrade(store: Store, revision: str, yes: bool) -> None:
-    """Downgrade the schema to REVISION (``base`` removes every table).
+    """Downgrade the schema to REVISION (base removes every table).
 
     A downgrade drops what later schemas added (tables, columns) with the data in them: it says
     what it would drop and asks first, or give --yes.

@@ -97,16 +97,22 @@ def begin_immediate(dbapi_connection: Any, timeout: float, on_wait: OnWait | Non
 
 class BlockedStatementWatch:
     """PostgreSQL: call ``on_wait`` once when a statement on ``engine`` has been blocked by another
-    session for about a second.  A slow statement that nobody blocks is not reported."""
+    session for about a second.  A slow statement that nobody blocks is not reported.
+
+    Statements only note when they start and finish (two assignments under a lock); one daemon
+    thread per engine, started with its first statement and stopped when the engine is disposed,
+    looks at the running statement a few times a second and asks the server about it at most
+    once a second."""
+
+    _POLL = 0.25
 
     def __init__(self, engine: Engine, on_wait: OnWait):
         self._engine = engine
         self._on_wait = on_wait
         self._lock = threading.Lock()
-        self._running: int | None = None  # backend pid of the statement running, if any
-        self._generation = 0
-        self._told = False
-        self._timer: threading.Timer | None = None
+        self._running: tuple[int, float] | None = None  # (backend pid, start) of the statement running
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def install(self) -> None:
         from sqlalchemy import event
@@ -114,63 +120,64 @@ class BlockedStatementWatch:
         event.listen(self._engine, "before_cursor_execute", self._started)
         event.listen(self._engine, "after_cursor_execute", self._finished)
         event.listen(self._engine, "handle_error", self._failed)
+        event.listen(self._engine, "engine_disposed", self._disposed)
 
     def _started(self, connection: Connection, *_args: Any) -> None:
         pid = getattr(getattr(connection.connection.driver_connection, "info", None), "backend_pid", None)
+        if pid is None or self._stopped.is_set():
+            return
         with self._lock:
-            if self._told or pid is None:
-                return
-            self._generation += 1
-            self._running = pid
-            self._arm(self._generation)
+            self._running = (pid, time.monotonic())
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="negotiator-lock-watch", daemon=True)
+                self._thread.start()
 
     def _finished(self, *_args: Any) -> None:
         with self._lock:
-            self._generation += 1
             self._running = None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
 
     def _failed(self, _context: Any) -> None:
         self._finished()
 
-    def _arm(self, generation: int) -> None:
-        timer = threading.Timer(WAIT_NOTE_AFTER, self._check, args=(generation,))
-        timer.daemon = True
-        self._timer = timer
-        timer.start()
+    def _disposed(self, _engine: Any) -> None:
+        self._stopped.set()
 
-    def _check(self, generation: int) -> None:
-        with self._lock:
-            pid = self._running if generation == self._generation and not self._told else None
-        if pid is None:
-            return
+    def _watch(self) -> None:
+        checked: tuple[int, float] | None = None
+        last_check = 0.0
+        while not self._stopped.wait(self._POLL):
+            with self._lock:
+                running = self._running
+            now = time.monotonic()
+            if running is None or now - running[1] < WAIT_NOTE_AFTER:
+                continue
+            if running == checked and now - last_check < WAIT_NOTE_AFTER:
+                continue
+            checked, last_check = running, now
+            if not self._blocked(running[0]):
+                continue
+            with self._lock:
+                still = self._running == running
+            if still and not self._stopped.is_set():
+                self._stopped.set()  # say it once
+                self._on_wait()
+
+    def _blocked(self, pid: int) -> bool:
+        """Whether another session blocks ``pid``; False when the server cannot be asked."""
         from sqlalchemy.exc import SQLAlchemyError
 
         driver_error = getattr(self._engine.dialect.loaded_dbapi, "Error", SQLAlchemyError)
         try:
-            blocked = self._blocked(pid)
+            raw = self._engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", (pid,))
+                row = cursor.fetchone()
+                return bool(row and row[0])
+            finally:
+                raw.close()
         except (SQLAlchemyError, OSError, driver_error):  # a courtesy: the statement reports real failures
-            return
-        with self._lock:
-            if generation != self._generation or self._told:
-                return
-            if not blocked:
-                self._arm(generation)
-                return
-            self._told = True
-        self._on_wait()
-
-    def _blocked(self, pid: int) -> bool:
-        raw = self._engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", (pid,))
-            row = cursor.fetchone()
-            return bool(row and row[0])
-        finally:
-            raw.close()
+            return False
 
 
 __all__ = ["BlockedStatementWatch", "DatabaseBusy", "begin_immediate", "busy_timeout", "is_busy"]
