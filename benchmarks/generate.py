@@ -200,5 +200,7 @@ def write_scenario(scenario: Scenario, db: str) -> None:
     from negotiator.scenario import ParsedScenario
 
     trees = tuple(parse(condition.text) for condition in scenario.catalogue.conditions)
-    with Store(db).write() as session:
+    store = Store(db)
+    store.create_if_missing()
+    with store.write() as session:
         import_scenario(session, ParsedScenario("generated", scenario, trees=trees))

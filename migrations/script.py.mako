@@ -16,6 +16,10 @@ down_revision: Union[str, None] = ${repr(down_revision)}
 branch_labels: Union[str, Sequence[str], None] = ${repr(branch_labels)}
 depends_on: Union[str, Sequence[str], None] = ${repr(depends_on)}
 
+# What downgrade() removes, each "table NAME" or "column TABLE.COLUMN": `negotiator db downgrade`
+# names these (with the rows that hold data) and asks before running it.  Fill it in by hand.
+DROPS: list[str] = []
+
 
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}

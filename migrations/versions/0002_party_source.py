@@ -16,6 +16,9 @@ down_revision: Union[str, None] = '0001'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
+# What downgrade() removes (read by `negotiator db downgrade`, which asks before losing data).
+DROPS: list[str] = ["column party.source"]
+
 
 def upgrade() -> None:
     with op.batch_alter_table('party', schema=None) as batch_op:

@@ -6,13 +6,16 @@ that use them, so ``negotiator --help`` and ``--version`` load none of them (a t
 
 Errors: any :class:`~negotiator.domain.errors.NegotiatorError` escaping a command, and any usage
 mistake click detects, become one ``Error: ...`` line on stderr here, with exit status 1 (2 for
-usage errors).  Nothing else in the package prints errors.
+usage errors).  Nothing else in the package prints errors.  Ctrl-C ends the command with exit
+status 130 and one short line; the write transaction it interrupted rolls back, so nothing is
+written.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any, NoReturn
 
 import click
 
@@ -45,7 +48,7 @@ COMMAND_MODULES = [
 EXAMPLES = """
 \b
 Examples:
-  negotiator demo                      build ./negotiator.db from the Korea seed and walk through it
+  negotiator demo                      a guided tour, in its own database (negotiator-demo.db)
   negotiator init                      create an empty database (./negotiator.db)
   negotiator party add DPRK --name "Democratic People's Republic of Korea"
   negotiator party list --format json
@@ -62,17 +65,39 @@ def _database_error_text(exc: BaseException) -> str | None:
     return describe_db_error(exc)
 
 
+INTERRUPTED = 130  # the shell's status for a command ended by Ctrl-C (128 + SIGINT)
+
+
+class Interrupted(Exception):
+    """Ctrl-C during a command, carried past click (which would print a blank line and exit 1)."""
+
+
 class RootGroup(click.Group):
     """The root group; its ``main`` is the one place where errors become ``Error:`` lines."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+
+    def main(
+        self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+        standalone_mode: bool = True, **extra: Any,
+    ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (Interrupted, KeyboardInterrupt):
+            _interrupted()
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except click.exceptions.Abort as exc:
+            # click turns Ctrl-C at a prompt (or while parsing) into Abort; the interrupt stays
+            # attached as its cause or context.
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                _interrupted()
             _fail("aborted", 1)
         except click.UsageError as exc:
             hint = ""
@@ -95,9 +120,14 @@ class RootGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-def _fail(message: str, status: int) -> None:
+def _fail(message: str, status: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(status)
+
+
+def _interrupted() -> NoReturn:
+    click.echo("interrupted", err=True)
+    sys.exit(INTERRUPTED)
 
 
 @click.group("negotiator", cls=RootGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,9 +147,11 @@ def cli(ctx: click.Context, db: str | None) -> None:
     in one database; drafts reciprocal step-by-step packages; checks which parties' conditions a
     package satisfies and why not; finds better orderings; and tracks implementation over time.
     """
+    from negotiator.cli.common import waiting_note
     from negotiator.db.engine import Store
 
     ctx.obj = Store(db)
+    waiting_note(ctx.obj)
 
 
 def _register() -> None:

@@ -1,4 +1,4 @@
-"""``demo``: a guided tour of negotiator on the bundled Korea scenario (DESIGN §8, issue 4).
+"""``demo``: a guided tour of negotiator on the bundled Korea scenario.
 
 The demo computes nothing itself.  It runs the real commands through the root group, exactly
 as a user would type them, and prints each one as ``$ negotiator ...`` under a headed section
@@ -6,21 +6,32 @@ with a line or two on what to look for; so the tour can never drift from what th
 and a user can copy any line and run it again.
 
 A section whose command does not exist in this version of negotiator is left out (and named
-at the end), never imitated.  Running the demo again re-uses the database: ``init`` leaves an
-up-to-date schema alone and ``seed`` updates the Korea rows in place, so nothing is lost and
-nothing is duplicated.
+at the end), never imitated.
+
+Nothing of the user's is touched.  The demo has its own database, ``negotiator-demo.db`` in the
+working folder, unless ``--db`` is given on the command line (``NEGOTIATOR_DB`` is ignored, so a
+team database named in the environment never fills with demo rows); ``./negotiator.db`` is never
+opened.  The files it writes go to a temporary folder it names, or to ``--out-dir``.  Running it
+again re-uses its database: when the user has changed rows of the Korea scenario there, the seed
+refuses to overwrite them (``WouldChange``) and the tour goes on with the user's data, saying how
+to restore the scenario's values.
 """
 
 from __future__ import annotations
 
 import shlex
+import tempfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
-from negotiator.cli.common import pass_store
+from negotiator.db.engine import Store
 
+if TYPE_CHECKING:
+    from negotiator.domain.errors import WouldChange
+
+DEMO_DB = "negotiator-demo.db"
 DEFAULT_CSV = "korea-positions.csv"
 
 
@@ -108,54 +119,74 @@ def _heading(text: str, underline: str) -> None:
     click.echo(underline * len(text))
 
 
-def _database_state(store) -> str:
+def _database_state(store: Store) -> str:
     """'new' when there is no database (or no schema) yet, else 'existing'."""
     if not store.exists():
         return "new"
     return "new" if store.revision() is None else "existing"
 
 
+def _demo_database(root_ctx: click.Context) -> str:
+    """``--db`` when given on the command line, else the demo's own file (never $NEGOTIATOR_DB)."""
+    given = root_ctx.params.get("db")
+    if given and root_ctx.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE:
+        return str(given)
+    return DEMO_DB
+
+
+def _out_dir(out_dir: str | None) -> Path:
+    if out_dir is None:
+        return Path(tempfile.mkdtemp(prefix="negotiator-demo-"))
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @click.command()
 @click.option(
-    "--csv",
-    "csv_file",
-    default=DEFAULT_CSV,
-    show_default=True,
-    metavar="FILE",
-    help="Where to write the positions matrix (CSV).",
+    "--out-dir",
+    "out_dir",
+    default=None,
+    metavar="DIR",
+    help="Where to write the files of the tour (the CSV matrix); default: a new temporary folder.",
 )
-@pass_store
 @click.pass_context
-def demo(ctx: click.Context, store, csv_file: str) -> None:
-    """Build a demo database from the bundled Korea scenario and walk through it.
+def demo(ctx: click.Context, out_dir: str | None) -> None:
+    """Walk through negotiator on the bundled Korea scenario, in a database of its own.
 
-    Creates the database (./negotiator.db, or --db) if needed, loads seeds/korea.yaml, and runs
-    package list, check, compare, sequence, status and a CSV positions matrix, showing each
-    command as you would type it.  Running it again re-uses the database and reloads the seed.
+    Builds negotiator-demo.db in the current folder (or the database given with --db before
+    `demo`; NEGOTIATOR_DB is not used, and ./negotiator.db is never touched), loads the Korea
+    scenario, and runs package list, check, compare, sequence, status and a CSV positions
+    matrix, showing each command as you would type it.  Files go to a temporary folder (or
+    --out-dir).  Running it again re-uses the demo database and keeps any changes you made there.
 
     \b
     Examples:
       negotiator demo
-      negotiator --db korea.db demo --csv positions.csv
+      negotiator demo --out-dir briefing
+      negotiator --db korea.db demo
     """
-    root = ctx.find_root().command
+    from negotiator.domain.errors import NegotiatorError, WouldChange
+
     root_ctx = ctx.find_root()
-    # Subcommands get the database explicitly; the commands shown carry --db only when the user
-    # gave it, so that each shown line, typed again in the same shell, reaches the same database.
-    given_db = root_ctx.params.get("db")
-    from_command_line = root_ctx.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE
-    shown_prefix = ("--db", given_db) if from_command_line and given_db else ()
+    root = root_ctx.command
+    assert isinstance(root, click.Group)
+    database = _demo_database(root_ctx)
+    store = Store(database)
+    # The commands shown always name the database, so that each line typed again in the same
+    # shell reaches the demo's database rather than ./negotiator.db.
+    prefix = ("negotiator", "--db", database)
     actual_db = store.url if store.path is None else str(store.path)
+    folder = _out_dir(out_dir)
+    csv_file = str(folder / DEFAULT_CSV)
 
     state = _database_state(store)
     _heading("negotiator demo: the Korean Peninsula talks", "=")
     if state == "new":
         click.echo(f"Building a new demo database at {store.display}.")
     else:
-        click.echo(
-            f"Re-using the existing database at {store.display}: init leaves its schema as it is,\n"
-            "and seed reloads the Korea scenario, updating its rows in place (other rows are kept)."
-        )
+        click.echo(f"Re-using the demo database at {store.display}; any changes you made there are kept.")
+    click.echo(f"Files of the tour go to {folder}.")
 
     left_out: list[str] = []
     number = 0
@@ -168,18 +199,33 @@ def demo(ctx: click.Context, store, csv_file: str) -> None:
         click.echo(section.intro)
         for args in section.commands:
             click.echo()
-            click.echo("$ " + shlex.join(("negotiator", *shown_prefix, *args)))
-            root.main(["--db", actual_db, *args], prog_name="negotiator", standalone_mode=False)
+            click.echo("$ " + shlex.join((*prefix, *args)))
+            try:
+                root.main(["--db", actual_db, *args], prog_name="negotiator", standalone_mode=False)
+            except WouldChange as exc:
+                _kept_changes(exc, prefix, args)
+            except NegotiatorError as exc:
+                if state == "new":  # on a fresh database every step must work
+                    raise
+                click.echo(f"This step does not run on the demo database as you changed it: {exc}")
         if section.needs == ("matrix",):
             click.echo()
             click.echo(f"The positions matrix is in {Path(csv_file).resolve()}")
 
     _heading("What next", "-")
-    prefix = shlex.join(("negotiator", *shown_prefix))
-    click.echo(f"Explore any package with `{prefix} package show NAME`; see `negotiator --help` for the rest.")
+    click.echo(f"Explore any package with `{shlex.join(prefix)} package show NAME`; "
+               "see `negotiator --help` for the rest.")
     if left_out:
         click.echo("Not shown, because this version of negotiator has no such command yet: "
                    + ", ".join(left_out) + ".")
 
 
-__all__ = ["demo"]
+def _kept_changes(exc: WouldChange, prefix: tuple[str, ...], args: tuple[str, ...]) -> None:
+    """The seed found rows the user changed: keep them, say so, and say how to restore them."""
+    count = len(exc.changes)
+    rows = "row" if count == 1 else "rows"
+    click.echo(f"Left {count} {rows} of the Korea scenario as you changed them; the tour goes on with your data.")
+    click.echo(f"To restore the scenario's values: {shlex.join((*prefix, *args, '--replace'))}")
+
+
+__all__ = ["DEFAULT_CSV", "DEMO_DB", "demo"]

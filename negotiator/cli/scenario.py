@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from negotiator.cli import common
-from negotiator.cli.common import done, emit, output_options, pass_store
+from negotiator.cli.common import done, emit, output_options, pass_store, write_creating
 from negotiator.domain.errors import InvalidValue, NegotiatorError, UnknownCode
 
 STDIN_NAME = "<stdin>"
@@ -47,7 +47,7 @@ def _load(store, text: str, name: str, replace: bool, yes: bool, reads_stdin: bo
         # A file that cannot be imported is reported before anyone is asked to delete anything.
         check_scenario(parsed, Scenario())
         _confirm_replace(store, name, yes, reads_stdin)
-    with store.write() as session:
+    with write_creating(store) as session:
         summary = import_scenario(session, parsed, replace=replace)
     if summary.removed:
         removed = ", ".join(f"{count} {kind}" for kind, count in summary.removed.items() if count)

@@ -17,7 +17,7 @@ import sys
 
 import click
 
-from negotiator.cli.common import emit, note, output_options, pass_store
+from negotiator.cli.common import POSITIVE_SECONDS, emit, note, output_options, pass_store
 from negotiator.db.load import read
 
 
@@ -61,7 +61,7 @@ def compare(store, packages: tuple[str, ...], fmt: str, output: str | None) -> N
               help="Also show up to K distinct next-best orderings.")
 @click.option("--save-as", "save_as", default=None, metavar="NAME",
               help="Store the best ordering as a new draft package NAME, based on PACKAGE.")
-@click.option("--time-limit", "time_limit", type=float, default=None, metavar="S",
+@click.option("--time-limit", "time_limit", type=POSITIVE_SECONDS, default=None, metavar="S",
               help="Stop after S seconds with the best ordering found (then not proven optimal).")
 @output_options
 @pass_store

@@ -19,11 +19,18 @@ def check_revision(revision: str | None, where: str) -> None:
         return
     if revision is None:
         raise SchemaMismatch(f"{where} has no negotiator schema; run `negotiator init` (or `negotiator db upgrade`)")
-    if revision in KNOWN_REVISIONS:
-        raise SchemaMismatch(
-            f"the database schema at {where} is at revision {revision}, older than this negotiator "
-            f"({HEAD_REVISION}); run `negotiator db upgrade`"
-        )
+    refuse_newer(revision, where)
+    raise SchemaMismatch(
+        f"the database schema at {where} is at revision {revision}, older than this negotiator "
+        f"({HEAD_REVISION}); run `negotiator db upgrade`"
+    )
+
+
+def refuse_newer(revision: str | None, where: str) -> None:
+    """Refuse a schema revision this negotiator does not know: a newer version made it, and no
+    command of this version may read, write or migrate it."""
+    if revision is None or revision in KNOWN_REVISIONS:
+        return
     raise SchemaMismatch(
         f"the database schema at {where} is at revision {revision}, which this negotiator "
         f"(schema {HEAD_REVISION}) does not know: it was made by a newer version; upgrade negotiator"

@@ -52,6 +52,7 @@ CORPUS = [
     (["sequence", "freeze-dprk-first", "--steps", "0"], "at least 1"),
     (["sequence", "freeze-dprk-first", "--steps", "99"], "moves"),
     (["sequence", "freeze-dprk-firs"], "did you mean 'freeze-dprk-first'"),
+    (["sequence", "freeze-dprk-first", "--time-limit", "nan"], "positive, finite number of seconds"),
     # drafting and tracking
     (["package", "new", "kaesong-nll"], "already exists"),
     (["package", "new", "bad name!"], "not a valid package name"),
@@ -216,3 +217,33 @@ def test_random_condition_text_is_stored_whole_or_refused_with_one_error_line(ko
     else:
         assert len(outcome.error_lines) == 1, outcome.stderr
         assert snapshot(str(path)) == before
+
+
+# --- durations -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "-1", "0", "0.0", "soon", ""])
+def test_a_time_limit_must_be_a_positive_finite_number_of_seconds(korea_sqlite, value):
+    outcome = Cli(str(korea_sqlite))("sequence", "freeze-dprk-first", "--time-limit", value)
+    assert outcome.exit_code == 2  # a usage error
+    (line,) = outcome.error_lines
+    assert line.startswith(f"Error: Invalid value for '--time-limit': '{value}' is not a ")
+    assert line.endswith("number of seconds (see 'negotiator sequence --help')")
+    assert outcome.stdout == ""
+
+
+@pytest.mark.parametrize("value, seconds", [("0.5", 0.5), ("30", 30.0), (" 2 ", 2.0), (7, 7.0), ("1e-3", 0.001)])
+def test_positive_seconds_reads_a_positive_finite_number(value, seconds):
+    from negotiator.cli.common import POSITIVE_SECONDS
+
+    assert POSITIVE_SECONDS.convert(value, None, None) == seconds
+
+
+@pytest.mark.parametrize("value", [True, None, float("nan"), -0.0])
+def test_positive_seconds_refuses_what_is_not_a_positive_finite_number(value):
+    import click
+
+    from negotiator.cli.common import POSITIVE_SECONDS
+
+    with pytest.raises(click.BadParameter):
+        POSITIVE_SECONDS.convert(value, None, None)
