@@ -54,9 +54,9 @@ def _isatty(stream: IO[Any] | None) -> bool:
 def terminal_width(stream: IO[Any] | None) -> int | None:
     """The width to fit tables to: ``COLUMNS`` when set, else the terminal's when ``stream`` is
     one, else None (a pipe or a file: no fitting)."""
-    columns = os.environ.get("COLUMNS", "").strip()
-    if columns.isdigit() and int(columns) > 0:
-        return int(columns)
+    asked = os.environ.get("COLUMNS", "").strip()
+    if asked.isdigit() and int(asked) > 0:
+        return int(asked)
     if _isatty(stream):
         try:
             columns = os.get_terminal_size(stream.fileno()).columns  # type: ignore[union-attr]

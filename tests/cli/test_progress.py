@@ -45,7 +45,7 @@ def test_work_past_the_delay_shows_a_bar_with_the_count():
 
 
 def test_the_bar_fits_the_terminal():
-    bar, screen, clock = _bar()
+    bar, _, clock = _bar()
     bar.width = lambda: 40
     bar.note = "a very long note that would not fit on the line at all"
     clock.now += 2
@@ -77,7 +77,7 @@ def test_nothing_is_drawn_when_standard_error_is_not_a_terminal():
 
 
 def test_a_timed_bar_fills_with_the_seconds_out_of_the_time_limit():
-    bar, screen, clock = _bar(total=10, timed=True)
+    bar, _, clock = _bar(total=10, timed=True)
     clock.now += 5
     bar.update(note="best: parties satisfied 5")
     line = bar.line()
@@ -85,7 +85,7 @@ def test_a_timed_bar_fills_with_the_seconds_out_of_the_time_limit():
 
 
 def test_without_a_total_the_bar_shows_a_count_and_no_fill():
-    bar, screen, clock = _bar(total=None)
+    bar, _, clock = _bar(total=None)
     clock.now += 3
     bar.advance(7)
     assert "[" not in bar.line() and "7 packages" in bar.line()
