@@ -19,7 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.measure import NEGOTIATOR, Bar, env, interleaved, modules_loaded, peak_mib, print_table  # noqa: E402
+from benchmarks.measure import (  # noqa: E402
+    NEGOTIATOR,
+    Bar,
+    env,
+    interleaved,
+    modules_loaded,
+    peak_mib,
+    print_table,
+)
 
 BAR_SECONDS = 3.0
 PRESENTATION = ("matplotlib", "jinja2", "markupsafe", "numpy", "PIL")
