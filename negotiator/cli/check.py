@@ -87,6 +87,7 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
                         if shared_screen:
                             bar.clear()  # the part is printed where the bar is drawn
                         yield check_document(checks, detail) if fmt == "json" else check_table(checks, detail).rows
+                    bar.clear()  # before "wrote FILE" is printed
 
                 emit_stream(fmt, output, CHECK_HEADERS, parts())
             else:

@@ -41,7 +41,7 @@ class ProgressBar:
         unit: str = "",
         *,
         timed: bool = False,
-        delay: float = DEFAULT_DELAY,
+        delay: float | None = None,
         stream: IO[str] | None = None,
         enabled: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -51,7 +51,7 @@ class ProgressBar:
         self.total = total
         self.unit = unit
         self.timed = timed
-        self.delay = delay
+        self.delay = DEFAULT_DELAY if delay is None else delay
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = _isatty(self.stream) if enabled is None else enabled
         self.clock = clock
@@ -59,7 +59,7 @@ class ProgressBar:
         self.done = 0.0
         self.note = ""
         self.started = clock()
-        self._next_draw = self.started + delay
+        self._next_draw = self.started + self.delay
         self._shown = False
         self._lock = threading.Lock()
         self._ticker: threading.Thread | None = None

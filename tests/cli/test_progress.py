@@ -96,3 +96,17 @@ def test_check_all_off_a_terminal_prints_nothing_on_stderr(cli):
     cli.ok("package", "new", "p")
     outcome = cli.ok("check", "--all")
     assert outcome.stderr == ""
+
+
+def test_check_all_on_a_terminal_erases_its_bar_before_saying_what_it_wrote(cli, monkeypatch, tmp_path):
+    import negotiator.cli.progress as progress
+
+    monkeypatch.setattr(progress, "DEFAULT_DELAY", 0.0)
+    monkeypatch.setattr(progress, "_isatty", lambda stream: True)
+    cli.ok("party", "add", "DPRK", "--name", "North Korea")
+    for name in ("p", "q"):
+        cli.ok("package", "new", name)
+    for fmt in ("csv", "table"):
+        stderr = cli.ok("check", "--all", "--format", fmt, "--output", str(tmp_path / f"out.{fmt}")).stderr
+        assert "checking [" in stderr and "2/2 packages" in stderr
+        assert stderr.endswith(f"\r\x1b[Kwrote {tmp_path / f'out.{fmt}'}\n")

@@ -86,7 +86,12 @@ HOSTILE = [
 
 
 @pytest.fixture
-def hostile(cli) -> Cli:
+def hostile(sqlite_template, tmp_path) -> Cli:
+    """A small scenario full of markup, on SQLite only: a brief reads the database as every
+    command does, and what is tested here is the page."""
+    path = tmp_path / "hostile.db"
+    shutil.copyfile(sqlite_template, path)
+    cli = Cli(str(path))
     for command in HOSTILE:
         cli.ok(*command)
     return cli
@@ -179,7 +184,9 @@ def test_a_failed_report_leaves_the_file_that_was_there(hostile, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
 
 
-def test_report_needs_packages_or_all(cli, tmp_path):
+def test_report_needs_packages_or_all(sqlite_template, tmp_path):
+    shutil.copyfile(sqlite_template, tmp_path / "empty.db")
+    cli = Cli(str(tmp_path / "empty.db"))
     outcome = cli("report", "--output", str(tmp_path / "r.html"))
     assert outcome.exit_code == 2 and "name the packages, or use --all" in outcome.stderr
     assert cli("report", "--all", "--output", str(tmp_path / "r.html")).error_lines == [
