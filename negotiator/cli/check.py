@@ -64,7 +64,12 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
     if not every and not packages:
         raise click.UsageError("name the packages to check, or use --all")
     from negotiator.domain.evaluate import Checker
-    from negotiator.domain.verdicts import CHECK_HEADERS, check_document, check_table, failing
+    from negotiator.domain.verdicts import (
+        CHECK_HEADERS,
+        check_document,
+        check_table,
+        failing,
+    )
     from negotiator.output import STREAMED
 
     refused: list[str] = []

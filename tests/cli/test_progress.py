@@ -99,7 +99,7 @@ def test_check_all_off_a_terminal_prints_nothing_on_stderr(cli):
 
 
 def test_check_all_on_a_terminal_erases_its_bar_before_saying_what_it_wrote(cli, monkeypatch, tmp_path):
-    import negotiator.cli.progress as progress
+    from negotiator.cli import progress
 
     monkeypatch.setattr(progress, "DEFAULT_DELAY", 0.0)
     monkeypatch.setattr(progress, "_isatty", lambda stream: True)
