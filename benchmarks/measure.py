@@ -80,8 +80,11 @@ def peak_mib(command: list[str]) -> float:
     return int(out.stdout.strip()) / 1024
 
 
-def modules_loaded(args: list[str]) -> list[str]:
-    """Heavy libraries imported by ``negotiator ARGS`` (for the --help/--version bar)."""
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "ortools", "yaml")
+
+
+def modules_loaded(args: list[str], heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of the ``heavy`` libraries ``negotiator ARGS`` imports (for the --help/--version bar)."""
     probe = (
         "import sys, json\n"
         "from negotiator.cli import cli\n"
@@ -89,7 +92,7 @@ def modules_loaded(args: list[str]) -> list[str]:
         f"    cli.main({args!r}, prog_name='negotiator', standalone_mode=False)\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'ortools', 'yaml')\n"
+        f"heavy = {tuple(heavy)!r}\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy})), file=sys.stderr)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env())

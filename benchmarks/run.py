@@ -5,7 +5,7 @@
 
 Each figure stands beside the baseline it is compared to, measured in the same run (the shared
 machines are noisy, so only ratios and counts mean something), the target and pass/FAIL.  The
-individual scripts (startup.py, bulk_check.py, sequencing.py, export.py) give more detail on
+individual scripts (startup.py, bulk_check.py, sequencing.py, export.py, report.py) give more detail on
 their own bar.  Exits 1 when a bar is missed.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bulk_check, export, sequencing, startup  # noqa: E402
+from benchmarks import bulk_check, export, report, sequencing, startup  # noqa: E402
 from benchmarks.measure import NEGOTIATOR, Bar, peak_mib, print_table  # noqa: E402
 
 CONDITIONS = 60
@@ -84,6 +84,7 @@ def main() -> int:
     bars += startup.run(repeat=5 if args.quick else 9)
     bars += sequencing_bars([25, 100] if args.quick else [25, 50, 100, 200], seeds=1 if args.quick else 3)
     bars += export.run(repeat=3 if args.quick else 7)
+    bars += report.run(repeat=3 if args.quick else 5)
     # Last: counting its SQL statements runs `check --all` inside this process, and on Linux a
     # child's peak memory (ru_maxrss) starts from its parent's, which would inflate the others.
     bars += bulk_bars([100, 1_000] if args.quick else [1_000, 10_000], repeat=1 if args.quick else 3)

@@ -141,30 +141,93 @@ def to_json(document: Any) -> str:
     return _json(document, "", 3) + "\n"
 
 
-def to_text_table(table: Table, fmt: str) -> str:
+def _markdown_cell(value: Any) -> Any:
+    """A Markdown table cell: a ``|`` would end the cell and a newline the row, so both are escaped."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _spaced(body: str, heights: list[int]) -> str:
+    """A "simple" table with a blank line after each row (``heights``: lines per row)."""
+    lines = body.split("\n")
+    out, at = lines[:2], 2
+    for height in heights:
+        if at > 2:
+            out.append("")
+        out += lines[at:at + height]
+        at += height
+    return "\n".join(out)
+
+
+def to_text_table(table: Table, fmt: str, width: int | None = None, colour: bool = False) -> str:
+    """``table`` as a text table (``fmt`` "table") or Markdown.
+
+    A table is fitted to ``width`` when one is given (long text wraps, or rows become records
+    when even that cannot fit); ``colour`` marks the verdict words.  Markdown is never fitted or
+    coloured, and escapes ``|`` and newlines in its cells.
+    """
     from tabulate import tabulate
 
+    from negotiator import terminal
+
+    headers = list(table.headers)
     rows = [[_text_cell(cell) for cell in row] for row in table.rows]
-    style = "github" if fmt == "markdown" else "simple"
+    markdown = fmt == "markdown"
+    if markdown:
+        headers = [_markdown_cell(h) for h in headers]
+        rows = [[_markdown_cell(cell) for cell in row] for row in rows]
+    style = "github" if markdown else "simple"
     # Text is text: only columns holding numbers are aligned as numbers.  (tabulate would
     # otherwise try to read every text cell as a number -- most of its time on a long table --
     # and right-align a code that happens to look like one.)
-    text_columns = [i for i in range(len(table.headers)) if rows and not any(type(row[i]) in (int, float) for row in rows)]
-    body = tabulate(rows, headers=list(table.headers), tablefmt=style, disable_numparse=text_columns or False)
+    text_columns = [i for i in range(len(headers)) if rows and not any(type(row[i]) in (int, float) for row in rows)]
+    painted = [i for i, h in enumerate(headers) if colour and not markdown and h in terminal.VERDICT_COLUMNS]
+
+    def paint(column: int, text: str) -> str:
+        return terminal.colour_verdict(text) if column in painted else text
+
+    def lay_out(cells: list[list[Any]], spaced: bool = False) -> str:
+        if painted:
+            cells = [[paint(i, c) if isinstance(c, str) else c for i, c in enumerate(row)] for row in cells]
+        body = tabulate(cells, headers=headers, tablefmt=style, disable_numparse=text_columns or False)
+        if spaced:  # wrapped rows run into each other without a blank line between them
+            body = _spaced(body, [max(str(c).count("\n") + 1 for c in row) for row in cells])
+        return body
+
+    if width is not None:
+        width = max(width, terminal.NARROWEST)
+    body = lay_out(rows)
+    if fmt == "table" and width is not None and rows and terminal.widest_line(body) > width:
+        wrappable = [i in text_columns for i in range(len(headers))]
+        fitted = terminal.fit(headers, rows, wrappable, width, lay_out)
+        body = fitted if fitted is not None else terminal.records(headers, rows, width, paint)
     if fmt == "table" and not table.rows:
         body = "(none)" if not table.headers else body + "\n(none)"
     title = ""
     if table.title:
-        title = (f"## {table.title}" if fmt == "markdown" else table.title) + "\n\n"
+        if markdown:
+            title = "## " + " ".join(table.title.split()) + "\n\n"
+        else:
+            shown = table.title if width is None else terminal.wrap_text(table.title, width)
+            title = shown + "\n\n"
     return title + body + "\n"
 
 
-def render_text(fmt: str, table: Table | None = None, document: Any = None, sections: list[Table] | None = None) -> str:
+def render_text(
+    fmt: str,
+    table: Table | None = None,
+    document: Any = None,
+    sections: list[Table] | None = None,
+    width: int | None = None,
+    colour: bool = False,
+) -> str:
     """The text of a result in ``fmt``.
 
     JSON uses ``document`` when given, else the records of ``table``.  A result made of several
     tables (``sections``) shows them one after another as table or Markdown, while CSV holds its
-    one matrix, ``table``.
+    one matrix, ``table``.  ``width`` and ``colour`` apply to the table format only (see
+    :func:`to_text_table`).
     """
     if fmt not in FORMATS:
         raise InvalidValue(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
@@ -173,10 +236,25 @@ def render_text(fmt: str, table: Table | None = None, document: Any = None, sect
     if table is None and not (sections and fmt != "csv"):
         raise InvalidValue(f"this result has no {fmt} form; use --format json")
     if fmt == "csv":
+        assert table is not None
         return to_csv(table)
     if sections:
-        return "\n".join(to_text_table(section, fmt) for section in sections)
-    return to_text_table(table, fmt)
+        return "\n".join(to_text_table(section, fmt, width, colour) for section in sections)
+    assert table is not None
+    return to_text_table(table, fmt, width, colour)
+
+
+def screen_settings(output: str | None, fmt: str) -> tuple[int | None, bool]:
+    """The width to fit to and whether to colour, for ``fmt`` going to ``output``: only a table
+    on standard output is fitted (to the terminal, or ``COLUMNS``) and coloured (on a terminal,
+    without ``NO_COLOR``); files and pipes get it whole and plain."""
+    if fmt != "table" or _file_of(output) is not None:
+        return None, False
+    import sys
+
+    from negotiator import terminal
+
+    return terminal.terminal_width(sys.stdout), terminal.wants_colour(sys.stdout)
 
 
 def _file_of(output: str | None) -> Path | None:
@@ -185,7 +263,7 @@ def _file_of(output: str | None) -> Path | None:
 
 
 @contextmanager
-def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any]]:
+def _sink(output: str | None, fmt: str, binary: bool = False) -> Iterator[Callable[[Any], Any]]:
     """Where text goes: a function writing to stdout or to the file ``output`` (CSV files get a
     BOM).
 
@@ -193,13 +271,16 @@ def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any]]:
     written, so a failure part way (or Ctrl-C) leaves the file that was there before, or none.
     Anything else (``/dev/null``, a pipe) is written in place and never removed.
     """
-    if _file_of(output) is None:
+    named = _file_of(output)
+    if named is None:
         import click
 
         yield lambda text: click.echo(text, nl=False)
         return
-    target = Path(os.path.realpath(output))
+    target = Path(os.path.realpath(named))
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    # Binary content (a PNG chart) is written as it is; text with the format's encoding.
+    mode: dict[str, Any] = {} if binary else {"encoding": encoding, "newline": ""}
 
     def failed(exc: OSError) -> InvalidValue:
         return InvalidValue(f"cannot write {output}: {exc.strerror or exc}")
@@ -209,17 +290,17 @@ def _sink(output: str | None, fmt: str) -> Iterator[Callable[[str], Any]]:
         if not target.exists() or target.is_file():
             partial = target.with_name(f".{target.name}.{os.getpid()}.part")
             try:
-                handle = open(partial, "x", encoding=encoding, newline="")
+                handle = open(partial, "xb" if binary else "x", **mode)  # noqa: SIM115 (closed below, on every path)
             except OSError:  # a folder we may not add to: write the file itself
                 partial = None
         if partial is None:
-            handle = open(target, "w", encoding=encoding, newline="")
+            handle = open(target, "wb" if binary else "w", **mode)  # noqa: SIM115
     except OSError as exc:
         raise failed(exc) from None
 
-    def write(text: str) -> None:
+    def write(content: Any) -> None:
         try:
-            handle.write(text)
+            handle.write(content)
         except OSError as exc:
             raise failed(exc) from None
 
@@ -248,6 +329,21 @@ def write_output(text: str, output: str | None, fmt: str) -> Path | None:
     with _sink(output, fmt) as write:
         write(text)
     return _file_of(output)
+
+
+def write_file(content: str | bytes, output: str) -> Path:
+    """Write a whole document (an HTML brief, an SVG or PNG chart) to the file ``output``, the
+    same way as every other output: beside the target first, then moved over it, so that a
+    failure leaves no partial file.  A missing folder is an error, not created."""
+    named = _file_of(output)
+    if named is None:
+        raise InvalidValue("name the file to write with --output FILE")
+    folder = named.resolve().parent
+    if not folder.is_dir():
+        raise InvalidValue(f"cannot write {output}: the folder {folder} does not exist")
+    with _sink(output, "bytes" if isinstance(content, bytes) else "text", binary=isinstance(content, bytes)) as write:
+        write(content)
+    return named
 
 
 STREAMED = ("csv", "json")
@@ -281,4 +377,6 @@ def stream(fmt: str, output: str | None, headers: Sequence[str], parts: Iterable
 def render(
     fmt: str, output: str | None = None, table: Table | None = None, document: Any = None, sections: list[Table] | None = None
 ) -> Path | None:
-    return write_output(render_text(fmt, table=table, document=document, sections=sections), output, fmt)
+    width, colour = screen_settings(output, fmt)
+    text = render_text(fmt, table=table, document=document, sections=sections, width=width, colour=colour)
+    return write_output(text, output, fmt)

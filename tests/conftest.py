@@ -33,6 +33,9 @@ IN_CI = bool(os.environ.get("CI"))
 def _isolated(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NEGOTIATOR_DB", str(tmp_path / "default.db"))
+    # Tables are fitted to COLUMNS when it is set: tests that want a width ask for it.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
     yield
 
 

@@ -43,6 +43,9 @@ COMMAND_MODULES = [
     ("negotiator.cli.scenario", "export_command"),
     ("negotiator.cli.scenario", "seed"),
     ("negotiator.cli.demo", "demo"),
+    ("negotiator.cli.report", "report"),
+    ("negotiator.cli.report", "chart"),
+    ("negotiator.cli.help", "help_group"),
 ]
 
 EXAMPLES = """

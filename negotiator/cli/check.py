@@ -9,11 +9,13 @@ and ``conditions`` matrix builders live here too (``negotiator.cli.matrix`` look
 from __future__ import annotations
 
 import gc
+import sys
 from contextlib import contextmanager
 
 import click
 
 from negotiator.cli.common import emit, emit_stream, note, output_options, pass_store
+from negotiator.cli.progress import ProgressBar
 from negotiator.db.load import read
 
 
@@ -62,7 +64,12 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
     if not every and not packages:
         raise click.UsageError("name the packages to check, or use --all")
     from negotiator.domain.evaluate import Checker
-    from negotiator.domain.verdicts import CHECK_HEADERS, check_document, check_table, failing
+    from negotiator.domain.verdicts import (
+        CHECK_HEADERS,
+        check_document,
+        check_table,
+        failing,
+    )
     from negotiator.output import STREAMED
 
     refused: list[str] = []
@@ -72,21 +79,32 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
             catalogue.party(party)
         checker = Checker(catalogue, parties=parties or None, explain_passes=detail)
         count = len(drafted)
-        if fmt in STREAMED:
-            # Judged, shaped and written a part at a time: memory holds the packages and one part.
-            def parts():
-                while drafted:
-                    checks = [checker.check(package) for package in drafted[:_PART]]
-                    del drafted[:_PART]
-                    refused.extend(failing(checks))
-                    yield check_document(checks, detail) if fmt == "json" else check_table(checks, detail).rows
+        shared_screen = output in (None, "-") and sys.stdout.isatty()
+        with ProgressBar("checking", total=count, unit="packages") as bar:
+            if fmt in STREAMED:
+                # Judged, shaped and written a part at a time: memory holds the packages and one part.
+                def parts():
+                    while drafted:
+                        checks = [checker.check(package) for package in drafted[:_PART]]
+                        del drafted[:_PART]
+                        refused.extend(failing(checks))
+                        bar.advance(len(checks))
+                        if shared_screen:
+                            bar.clear()  # the part is printed where the bar is drawn
+                        yield check_document(checks, detail) if fmt == "json" else check_table(checks, detail).rows
+                    bar.clear()  # before "wrote FILE" is printed
 
-            emit_stream(fmt, output, CHECK_HEADERS, parts())
-        else:
-            checks = [checker.check(package) for package in drafted]
-            del drafted
-            refused = failing(checks)
-            emit(fmt, output, table=check_table(checks, detail))
+                emit_stream(fmt, output, CHECK_HEADERS, parts())
+            else:
+                checks = []
+                while drafted:
+                    checks += [checker.check(package) for package in drafted[:_PART]]
+                    del drafted[:_PART]
+                    bar.advance(min(_PART, count - bar.done))
+                refused = failing(checks)
+                table = check_table(checks, detail)
+                bar.clear()
+                emit(fmt, output, table=table)
     if strict and refused:
         note(f"--strict: {len(refused)} of {count} package(s) break a rule or leave a party unsatisfied")
         raise click.exceptions.Exit(1)

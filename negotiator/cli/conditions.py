@@ -101,8 +101,7 @@ def condition_show(store, ref: str, fmt: str, output: str | None) -> None:
         found = stored_condition(connection, _ref(ref))
     record = dict(found._asdict())
     record["moves"] = sorted(moves_of(parse(found.text)))
-    shown = {**record, "moves": ", ".join(record["moves"])}
-    emit(fmt, output, table=record_table(shown), document=record)
+    emit(fmt, output, table=record_table(record), document=record)
 
 
 @condition.command("edit")

@@ -13,11 +13,10 @@ ortools is imported by ``negotiator.domain.sequencing`` inside the solve only, s
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from negotiator.cli.common import POSITIVE_SECONDS, emit, note, output_options, pass_store
+from negotiator.cli.progress import ProgressBar
 from negotiator.db.load import read
 
 
@@ -29,7 +28,7 @@ from negotiator.db.load import read
 @output_options
 @pass_store
 def compare(store, packages: tuple[str, ...], fmt: str, output: str | None) -> None:
-    """Compare packages side by side: the §4 metrics, and which one dominates which.
+    """Compare packages side by side: their metrics, and which one dominates which.
 
     Rows are metrics (valid, parties satisfied, steps, moves, reciprocity, max exposure, min and
     total gain, then per party: satisfied, gain, exposure, first move, first gain); columns are
@@ -104,8 +103,10 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
             if save_as in package_names(connection):
                 raise DuplicateCode("package", save_as, "choose another name for --save-as")
 
-    result = find_sequence(catalogue, drafted, steps=steps, alternatives=alternatives,
-                           time_limit=time_limit, progress=_progress_reporter())
+    with ProgressBar("sequencing", total=time_limit, timed=True) as bar:
+        bar.start_ticking()
+        result = find_sequence(catalogue, drafted, steps=steps, alternatives=alternatives,
+                               time_limit=time_limit, progress=_progress_reporter(bar))
     if save_as is not None:
         if result.best is None:
             raise InvalidValue(f"no ordering of '{package}' obeys every rule, so there is nothing to save as '{save_as}'")
@@ -122,15 +123,19 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
         click.echo(f"saved option 1 as package {save_as} (based on {package})", err=True)
 
 
-def _progress_reporter():
-    """Progress lines on stderr, shown on a terminal, or anywhere once a solve passes a second."""
-    interactive = sys.stderr.isatty()
+def _progress_reporter(bar: ProgressBar):
+    """The solver's reports: on a terminal, the best so far beside the progress bar (which fills
+    towards the time limit); elsewhere, a line on stderr for each report once a solve passes a
+    second."""
 
     def report(progress) -> None:
-        if not interactive and progress.elapsed < 1.0:
-            return
         best = ", ".join(f"{name} {value}" for name, value in progress.best.items())
         bound = ", ".join(f"{name} {value}" for name, value in progress.bound.items())
+        if bar.enabled:
+            bar.update(note=f"{progress.stage}: best {best}")
+            return
+        if progress.elapsed < 1.0:
+            return
         click.echo(f"[{progress.elapsed:6.1f}s] {progress.stage}: best {best}" + (f" (bound: {bound})" if bound else ""),
                    err=True)
 

@@ -5,6 +5,8 @@ Pure projections of domain values into ``Table`` rows for the renderer.
 
 from __future__ import annotations
 
+from typing import Any
+
 from negotiator.domain.model import Catalogue, Move, Party, Position
 from negotiator.domain.table import Table
 
@@ -51,9 +53,18 @@ def positions_table(
     return Table(("party", "stance", "move", "weight", "bound", "source"), rows)
 
 
-def record_table(record: dict) -> Table:
-    """One row shown in full, as field/value lines."""
-    return Table(("field", "value"), tuple((k, v) for k, v in record.items()))
+def field_text(value: Any) -> Any:
+    """A field of a record as a person reads it: a list as one item a line ("(none)" when
+    empty), other values as they are (the renderer shows booleans and None)."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return "\n".join(str(item) for item in items) or "(none)"
+    return value
+
+
+def record_table(record: dict, title: str = "") -> Table:
+    """One row shown in full, as labelled field/value lines (a list one item a line)."""
+    return Table(("field", "value"), tuple((k, field_text(v)) for k, v in record.items()), title=title)
 
 
 def party_record(catalogue: Catalogue, party: Party) -> dict:

@@ -1,0 +1,263 @@
+"""Charts of a brief, drawn with matplotlib: balance, exposure, implementation and Pareto.
+
+Each chart is a function of values from ``negotiator.domain.brief`` returning a matplotlib
+``Figure``; :func:`chart` gives it as SVG text or PNG bytes.  matplotlib is imported here only,
+and this module only by ``report`` and ``chart``, so no other command pays for it.
+
+Figures are made with the object API (``Figure`` and a canvas), never ``pyplot``: no global
+state, no window system.  SVG keeps text as text (searchable, and sharp at any size) and is
+reproducible: no date in its metadata, and fixed element ids.  A party has the same colour in
+every chart of a brief.  Text from the database reaches matplotlib only through :func:`_plain`,
+which stops a ``$`` from being read as mathematics; the SVG writer escapes the rest.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from negotiator.domain.brief import Brief, ComparisonBrief, PackageBrief
+from negotiator.domain.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+KINDS = ("balance", "exposure", "implementation", "pareto")
+FORMATS = ("svg", "png")
+
+_STYLE = {
+    "svg.fonttype": "none",  # text stays text
+    "svg.hashsalt": "negotiator",  # element ids the same on every run
+    "font.family": "sans-serif",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+}
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+            "#7f7f7f", "#bcbd22")
+_WIDTH = 7.5  # inches; a chart fills the width of a page of the brief
+
+
+def _plain(text: str) -> str:
+    """Text as matplotlib should draw it, verbatim: a ``$`` would start mathematics."""
+    return text.replace("$", r"\$")
+
+
+def _short(text: str, width: int = 22, lines: int = 2) -> str:
+    wrapped = textwrap.wrap(text, width, max_lines=lines, placeholder="…", break_long_words=False)
+    return "\n".join(wrapped) or text
+
+
+class Colours:
+    """One colour per party, in the order of the catalogue, the same in every chart."""
+
+    def __init__(self, parties: Sequence[str]):
+        self._of = {party: _PALETTE[i % len(_PALETTE)] for i, party in enumerate(parties)}
+
+    def __call__(self, party: str) -> str:
+        return self._of.get(party, "#444444")
+
+
+def style() -> Any:
+    """The context in which every chart is made and saved (fonts, grid, reproducible SVG)."""
+    import matplotlib
+
+    return matplotlib.rc_context(cast(Any, _STYLE))
+
+
+def _whole_numbers(axis: Any) -> None:
+    """Ticks on whole numbers only: balances, gains and exposures are integers."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _figure(height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(_WIDTH, height), layout="constrained")
+
+
+# --- balance ---------------------------------------------------------------------------------
+
+
+def _need_steps(packages: Sequence[PackageBrief]) -> None:
+    for package in packages:
+        if not package.has_steps:
+            raise InvalidValue(f"package '{package.name}' has no steps: there is nothing to chart")
+
+
+def balance_figure(packages: Sequence[PackageBrief], colours: Colours) -> Figure:
+    """One panel per package: each party's balance after each step (starting from 0), the area
+    below 0 shaded, and each party's lowest point marked with its exposure."""
+    _need_steps(packages)
+    figure = _figure(3.2 * len(packages))
+    for axes, package in zip(figure.subplots(len(packages), 1, squeeze=False)[:, 0], packages):
+        _balance_panel(axes, package, colours)
+    return figure
+
+
+def _balance_panel(axes: Axes, package: PackageBrief, colours: Colours) -> None:
+    series = package.balance
+    assert series is not None
+    steps = list(range(len(series.steps) + 1))
+    parties = series.involved()
+    low = min([0] + [min(series.balances[p]) for p in parties])
+    high = max([0] + [max(series.balances[p]) for p in parties])
+    axes.axhspan(min(low, -1) - 1, 0, color="#fbe3e3", zorder=0)
+    axes.axhline(0, color="#555555", linewidth=0.8, zorder=1)
+    for party in parties:
+        balances = [0, *series.balances[party]]
+        colour = colours(party)
+        axes.plot(steps, balances, marker="o", markersize=4, linewidth=1.8, color=colour, label=_plain(party), zorder=3)
+        exposure = series.exposure[party]
+        if exposure > 0:
+            at = balances.index(-exposure)
+            axes.plot([at], [-exposure], marker="v", markersize=10, color=colour, zorder=4)
+            axes.annotate(_plain(f"{party} exposure {exposure}"), (at, -exposure), textcoords="offset points",
+                          xytext=(9, 0), va="center", fontsize=8, color=colour, fontweight="bold")
+    room = max(8, 80 // len(steps))  # characters a step's label may take on a line
+    axes.set_xticks(steps, ["start"] + [_plain(_short(f"{i}. {label}", room, 3)) for i, label in enumerate(series.steps, 1)])
+    axes.set_xlim(-0.2, len(steps) - 0.6)
+    axes.set_ylim(min(low, -1) - 1, high + 1)
+    _whole_numbers(axes.yaxis)
+    axes.set_ylabel("balance")
+    axes.set_title(_plain(f"{package.name}: balance after each step"), loc="left", fontsize=10, fontweight="bold")
+    if parties:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    else:
+        axes.text(0.5, 0.5, "no party's balance changes", transform=axes.transAxes, ha="center", color="#777777")
+
+
+# --- exposure --------------------------------------------------------------------------------
+
+
+def exposure_figure(packages: Sequence[PackageBrief], colours: Colours, parties: Sequence[str]) -> Figure:
+    """Grouped bars: for each package, each party's exposure."""
+    _need_steps(packages)
+    figure = _figure(3.2)
+    axes = figure.subplots()
+    count = max(len(parties), 1)
+    width = 0.8 / count
+    for i, party in enumerate(parties):
+        heights = [p.balance.exposure.get(party, 0) for p in packages if p.balance is not None]
+        positions = [x - 0.4 + width * (i + 0.5) for x in range(len(packages))]
+        axes.bar(positions, heights, width=width, color=colours(party), label=_plain(party))
+    axes.set_xticks(range(len(packages)), [_plain(_short(p.name, 24)) for p in packages])
+    axes.set_ylabel("exposure (most out of pocket)")
+    _whole_numbers(axes.yaxis)
+    axes.set_title("Exposure of each party", loc="left", fontsize=10, fontweight="bold")
+    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return figure
+
+
+# --- implementation ----------------------------------------------------------------------------
+
+
+def implementation_figure(packages: Sequence[PackageBrief], colours: Colours) -> Figure:
+    """One panel per package: the share of its own moves each party had carried out, over time."""
+    _need_steps(packages)
+    for package in packages:
+        if package.implementation is None or not package.implementation.dates:
+            raise InvalidValue(
+                f"package '{package.name}' has no implementation updates to chart: record them with "
+                f"'negotiator track {package.name} MOVE LEVEL'"
+            )
+    figure = _figure(3.0 * len(packages))
+    for axes, package in zip(figure.subplots(len(packages), 1, squeeze=False)[:, 0], packages):
+        _implementation_panel(axes, package, colours)
+    return figure
+
+
+def _implementation_panel(axes: Axes, package: PackageBrief, colours: Colours) -> None:
+    series = package.implementation
+    assert series is not None
+    for party, shares in series.shares.items():
+        percent = [100 * s for s in shares]
+        # matplotlib plots dates as they are; its type hints know only numbers.
+        axes.step(cast(Any, list(series.dates)), percent, where="post", marker="o", markersize=4, linewidth=1.8,
+                  color=colours(party), label=_plain(party))
+    axes.set_ylim(-5, 105)
+    axes.set_ylabel("own moves carried out (%)")
+    axes.set_title(_plain(f"{package.name}: implementation over time"), loc="left", fontsize=10, fontweight="bold")
+    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure = axes.get_figure()
+    if figure is not None:
+        figure.autofmt_xdate()
+
+
+# --- Pareto ------------------------------------------------------------------------------------
+
+
+def pareto_figure(comparison: ComparisonBrief) -> Figure:
+    """Packages by the gain of the worst-off party (x) and the total gain (y); the packages no
+    other one improves on for every party (Pareto-optimal in gains) are filled and labelled."""
+    figure = _figure(4.0)
+    axes = figure.subplots()
+    # Packages with the same gains share a point and one label.
+    at: dict[tuple[int, int], list] = {}
+    for point in comparison.points:
+        at.setdefault((point.min_gain, point.total_gain), []).append(point)
+    for (x, y), points in at.items():
+        optimal = any(p.pareto_optimal for p in points)
+        axes.scatter([x], [y], s=70 if optimal else 45, zorder=3,
+                     color="#1f77b4" if optimal else "white", edgecolors="#1f77b4", linewidths=1.5)
+        names = ", ".join(p.package + ("" if p.pareto_optimal else " (dominated)") for p in points)
+        axes.annotate(_plain(names), (x, y), textcoords="offset points", xytext=(7, 4), fontsize=8,
+                      color="#111111" if optimal else "#777777")
+    axes.set_xlabel("gain of the worst-off party (min gain)")
+    axes.set_ylabel("total gain of all parties")
+    axes.set_title("Gains: filled = Pareto-optimal among these packages", loc="left", fontsize=10,
+                   fontweight="bold")
+    axes.margins(0.25)
+    _whole_numbers(axes.xaxis)
+    _whole_numbers(axes.yaxis)
+    return figure
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def figure_of(kind: str, brief: Brief) -> Figure:
+    """The figure of chart ``kind`` for the packages of ``brief``."""
+    colours = Colours([code for code, _ in brief.parties])
+    packages = brief.packages
+    if kind == "balance":
+        return balance_figure(packages, colours)
+    if kind == "exposure":
+        involved = [code for code, _ in brief.parties
+                    if any(p.balance is not None and p.balance.exposure.get(code) for p in packages)]
+        return exposure_figure(packages, colours, involved or [code for code, _ in brief.parties])
+    if kind == "implementation":
+        return implementation_figure(packages, colours)
+    if kind == "pareto":
+        if brief.comparison is None:
+            raise InvalidValue("a Pareto chart compares packages: name at least two")
+        return pareto_figure(brief.comparison)
+    raise InvalidValue(f"unknown chart kind '{kind}': use one of {', '.join(KINDS)}")
+
+
+def render(figure: Figure, fmt: str) -> Any:
+    """The figure as SVG text or PNG bytes."""
+    if fmt not in FORMATS:
+        raise InvalidValue(f"a chart is written as {' or '.join(FORMATS)}, not '{fmt}'")
+    buffer = io.BytesIO()
+    with style():
+        # Metadata without a date, so that the same brief gives the same file.
+        metadata = {"Date": None} if fmt == "svg" else {"Software": "negotiator"}
+        figure.savefig(buffer, format=fmt, dpi=150 if fmt == "png" else 72, metadata=metadata)
+    data = buffer.getvalue()
+    return data.decode("utf-8") if fmt == "svg" else data
+
+
+def chart(kind: str, brief: Brief, fmt: str) -> Any:
+    """Chart ``kind`` of ``brief`` as SVG text or PNG bytes."""
+    with style():
+        figure = figure_of(kind, brief)
+    return render(figure, fmt)
