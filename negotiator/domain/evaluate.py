@@ -25,8 +25,9 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable
 from itertools import compress
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from negotiator.domain import comparators
 from negotiator.domain.conditions import (
     After,
     And,
@@ -40,14 +41,15 @@ from negotiator.domain.conditions import (
     Not,
     Or,
     Quantity,
+    Visitor,
     With,
-    metrics_of,
-    moves_of,
+    operands_of,
+    references,
 )
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue
 from negotiator.domain.language import number_text, parse, to_text
 from negotiator.domain.metrics import Ledger, balance_series, exposure_of, move_values
-from negotiator.domain.model import Catalogue, Condition, Package, compare
+from negotiator.domain.model import Catalogue, Condition, Package
 
 
 class Outcome(NamedTuple):
@@ -119,7 +121,7 @@ class Facts:
     step's ordinal, ``quantity`` each placed move that has a quantity to it, ``count`` is the
     number of steps.  The parties' balance series are computed on first use, all in one pass."""
 
-    __slots__ = ("step", "quantity", "count", "ledger", "_moves", "_balances")
+    __slots__ = ("_balances", "_moves", "count", "ledger", "quantity", "step")
 
     def __init__(self, package: Package, ledger: Ledger):
         step: dict[str, int] = {}
@@ -166,60 +168,84 @@ class Facts:
 # repr(float) or int, comparators through a fixed table: whatever a user types, the generated
 # source holds no code of theirs.
 
-_PYTHON_OP = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
 _ABSENT = "1_000_000_000"  # the step of a move that is not placed: after every real step
+
+
+class _Expression(Visitor[str]):
+    """A tree as a Python boolean expression over ``s``, ``q``, ``n`` and ``f`` (see above), as
+    judged for ``party`` (None: as a rule)."""
+
+    def __init__(self, party: str | None):
+        self.party = party
+
+    def includes(self, node: Includes) -> str:
+        return f"({node.move!r} in s)"
+
+    def excludes(self, node: Excludes) -> str:
+        return f"({node.move!r} not in s)"
+
+    def before(self, node: Before) -> str:
+        return self._ordered(node.first, node.second)
+
+    def after(self, node: After) -> str:
+        return self._ordered(node.second, node.first)
+
+    @staticmethod
+    def _ordered(first: str, second: str) -> str:
+        return f"({second!r} not in s or s.get({first!r}, {_ABSENT}) < s[{second!r}])"
+
+    def with_(self, node: With) -> str:
+        return f"(s.get({node.first!r}) == s.get({node.second!r}))"
+
+    def by_step(self, node: ByStep) -> str:
+        return f"({node.move!r} not in s or s[{node.move!r}] <= {int(node.step)})"
+
+    def quantity(self, node: Quantity) -> str:
+        move, op = node.move, comparators.python(node.op)
+        return f"({move!r} not in s or ({move!r} in q and q[{move!r}] {op} {float(node.value)!r}))"
+
+    def metric(self, node: Metric) -> str:
+        op, value = comparators.python(node.op), repr(float(node.value))
+        if node.name == "steps":
+            return f"(n {op} {value})"
+        if self.party is None:
+            return "False"  # balance/exposure in a rule: refused on save; fails if it slips in
+        return f"(f.{node.name}({self.party!r}) {op} {value})"
+
+    def not_(self, node: Not) -> str:
+        return f"(not {self.visit(node.operand)})"
+
+    def and_(self, node: And) -> str:
+        return "(" + " and ".join(self.visit(o) for o in node.operands) + ")"
+
+    def or_(self, node: Or) -> str:
+        return "(" + " or ".join(self.visit(o) for o in node.operands) + ")"
+
+    def guarded(self, node: Guarded) -> str:
+        guard, body = self.visit(node.guard), self.visit(node.body)
+        if node.kind == "if":
+            return f"(not {guard} or {body})"
+        return f"({guard} or {body})"
 
 
 def _expression(node: Node, party: str | None) -> str:
     """``node`` as a Python boolean expression over ``s``, ``q``, ``n`` and ``f`` (see above)."""
-    if isinstance(node, Includes):
-        return f"({node.move!r} in s)"
-    if isinstance(node, Excludes):
-        return f"({node.move!r} not in s)"
-    if isinstance(node, (Before, After)):
-        first, second = (node.first, node.second) if isinstance(node, Before) else (node.second, node.first)
-        return f"({second!r} not in s or s.get({first!r}, {_ABSENT}) < s[{second!r}])"
-    if isinstance(node, With):
-        return f"(s.get({node.first!r}) == s.get({node.second!r}))"
-    if isinstance(node, ByStep):
-        return f"({node.move!r} not in s or s[{node.move!r}] <= {int(node.step)})"
-    if isinstance(node, Quantity):
-        move, op = node.move, _PYTHON_OP[node.op]
-        return f"({move!r} not in s or ({move!r} in q and q[{move!r}] {op} {float(node.value)!r}))"
-    if isinstance(node, Metric):
-        op, value = _PYTHON_OP[node.op], repr(float(node.value))
-        if node.name == "steps":
-            return f"(n {op} {value})"
-        if party is None:
-            return "False"  # balance/exposure in a rule: refused on save; fails if it slips in
-        return f"(f.{node.name}({party!r}) {op} {value})"
-    if isinstance(node, Not):
-        return f"(not {_expression(node.operand, party)})"
-    if isinstance(node, And):
-        return "(" + " and ".join(_expression(o, party) for o in node.operands) + ")"
-    if isinstance(node, Or):
-        return "(" + " or ".join(_expression(o, party) for o in node.operands) + ")"
-    if isinstance(node, Guarded):
-        guard, body = _expression(node.guard, party), _expression(node.body, party)
-        if node.kind == "if":
-            return f"(not {guard} or {body})"
-        return f"({guard} or {body})"
-    raise TypeError(f"not a condition node: {node!r}")
+    return _Expression(party).visit(node)
 
 
-def _compiled(source: str, name: str):
-    namespace: dict = {}
-    exec(compile(source, "<conditions>", "exec"), namespace)
+def _compiled(source: str, name: str) -> Any:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<conditions>", "exec"), namespace)  # noqa: S102  (the source holds no user text, see above)
     return namespace[name]
 
 
-def _function(expressions: list[str]) -> Callable[[dict, dict, int, "Facts"], tuple[bool, ...]]:
+def _function(expressions: list[str]) -> Callable[[dict, dict, int, Facts], tuple[bool, ...]]:
     """One function ``(s, q, n, f) -> (outcome, ...)`` over a list of expressions."""
     body = "(" + "".join(e + ", " for e in expressions) + ")"
     return _compiled(f"def judge(s, q, n, f):\n    return {body}\n", "judge")
 
 
-def _test(node: Node, party: str | None) -> Callable[["Facts"], bool]:
+def _test(node: Node, party: str | None) -> Callable[[Facts], bool]:
     """One condition (or part of one) as a function of a package's facts."""
     source = f"def holds(f):\n    s, q, n = f.step, f.quantity, f.count\n    return {_expression(node, party)}\n"
     return _compiled(source, "holds")
@@ -237,37 +263,58 @@ def _where(move: str, steps: dict) -> str:
     return f"{move} is in step {ordinal}"
 
 
-def _explainer(node: Node, party: str | None) -> Explain:
-    """A function saying why ``node`` has the outcome it has on a package's facts."""
-    if isinstance(node, (Includes, Excludes)):
+class _Explainer(Visitor[Explain]):
+    """Functions saying why a tree has the outcome it has on a package's facts, for ``party``."""
+
+    def __init__(self, party: str | None):
+        self.party = party
+
+    def includes(self, node: Includes) -> Explain:
         move = node.move
         return lambda f: _where(move, f.step)
-    if isinstance(node, Before):
+
+    def excludes(self, node: Excludes) -> Explain:
+        move = node.move
+        return lambda f: _where(move, f.step)
+
+    def before(self, node: Before) -> Explain:
         return _before(node.first, node.second)
-    if isinstance(node, After):
+
+    def after(self, node: After) -> Explain:
         return _before(node.second, node.first)
-    if isinstance(node, With):
+
+    def with_(self, node: With) -> Explain:
         return _with(node.first, node.second)
-    if isinstance(node, ByStep):
+
+    def by_step(self, node: ByStep) -> Explain:
         return _by_step(node.move, node.step)
-    if isinstance(node, Quantity):
+
+    def quantity(self, node: Quantity) -> Explain:
         return _quantity(node.move, node.op, node.value)
-    if isinstance(node, Metric):
-        return _metric(node, party)
-    if isinstance(node, Not):
+
+    def metric(self, node: Metric) -> Explain:
+        return _metric(node, self.party)
+
+    def not_(self, node: Not) -> Explain:
         # The facts that make the operand hold are the facts that make its negation fail.
-        return _explainer(node.operand, party)
-    if isinstance(node, And):
-        return _and([(_test(o, party), _explainer(o, party)) for o in node.operands])
-    if isinstance(node, Or):
-        return _or([(_test(o, party), _explainer(o, party)) for o in node.operands])
-    if isinstance(node, Guarded):
-        return _guarded(
-            (_test(node.body, party), _explainer(node.body, party)),
-            node.kind,
-            (_test(node.guard, party), _explainer(node.guard, party)),
-        )
-    raise TypeError(f"not a condition node: {node!r}")
+        return self.visit(node.operand)
+
+    def and_(self, node: And) -> Explain:
+        return _and([self._part(o) for o in node.operands])
+
+    def or_(self, node: Or) -> Explain:
+        return _or([self._part(o) for o in node.operands])
+
+    def guarded(self, node: Guarded) -> Explain:
+        return _guarded(self._part(node.body), node.kind, self._part(node.guard))
+
+    def _part(self, node: Node) -> Part:
+        return _test(node, self.party), self.visit(node)
+
+
+def _explainer(node: Node, party: str | None) -> Explain:
+    """A function saying why ``node`` has the outcome it has on a package's facts."""
+    return _Explainer(party).visit(node)
 
 
 def _before(first: str, second: str) -> Explain:
@@ -325,7 +372,7 @@ def _quantity(move: str, op: str, value: float) -> Explain:
         amount = f.quantity.get(move)
         if amount is None:
             return f"{move} is in step {ordinal} with no quantity"
-        verdict = "" if compare(amount, op, value) else f", not {wanted}"
+        verdict = "" if comparators.holds(amount, op, value) else f", not {wanted}"
         return f"{move} is {number_text(amount)} in step {ordinal}{verdict}"
 
     return explain
@@ -336,7 +383,7 @@ def _metric(node: Metric, party: str | None) -> Explain:
     wanted = f"{op} {number_text(value)}"
 
     def verdict(amount) -> str:
-        return "" if compare(amount, op, value) else f", not {wanted}"
+        return "" if comparators.holds(amount, op, value) else f", not {wanted}"
 
     if node.name == "steps":
         return lambda f: f"the package has {f.count} step{'' if f.count == 1 else 's'}{verdict(f.count)}"
@@ -411,11 +458,12 @@ def _remembered(node: Node, party: str | None) -> Explain:
     also saves memory.  Atoms are cheap enough to explain afresh.
     """
     explain = _explainer(node, party)
-    if not isinstance(node, (And, Or, Not, Guarded)):
+    if not operands_of(node):
         return explain
-    read = [f"s.get({m!r})" for m in sorted(moves_of(node))]
-    read += [f"q.get({m!r})" for m in sorted(_measured(node))]
-    metrics = metrics_of(node)
+    referred = references(node)
+    read = [f"s.get({m!r})" for m in sorted(referred.moves)]
+    read += [f"q.get({m!r})" for m in sorted(referred.quantities)]
+    metrics = referred.metrics
     if "steps" in metrics:
         read.append("f.count")
     if party is not None and metrics & {"balance", "exposure"}:
@@ -433,19 +481,6 @@ def _remembered(node: Node, party: str | None) -> Explain:
         return reason
 
     return remembered
-
-
-def _measured(node: Node) -> set[str]:
-    """Moves whose quantity a condition compares."""
-    if isinstance(node, Quantity):
-        return {node.move}
-    if isinstance(node, Not):
-        return _measured(node.operand)
-    if isinstance(node, (And, Or)):
-        return set().union(*(_measured(o) for o in node.operands))
-    if isinstance(node, Guarded):
-        return _measured(node.body) | _measured(node.guard)
-    return set()
 
 
 # --- judging packages --------------------------------------------------------------------------
