@@ -327,7 +327,7 @@ class Encoding:
         self.model.clear_hints()
         for i, t in enumerate(assigned):
             for u, literal in enumerate(self.y[i][:-1]):
-                self.model.add_hint(literal, t <= u)
+                self.model.add_hint(literal, int(t <= u))
 
     def _assigned(self, solver: Any) -> list[int]:
         """The 0-based step of each placement in the solver's solution."""
