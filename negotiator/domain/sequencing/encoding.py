@@ -14,7 +14,9 @@ every atom and every balance asks (through :meth:`Encoding.present` and
 :meth:`Encoding.placed_by`).  ``sequence`` keeps every move of the package, so each is the
 constant True and folds away: the model is exactly the order model above.  A placement named in
 ``optional`` gets a Boolean variable instead, and the atoms and balances read "present and ..."
-(composing a package from a pool of moves builds on this).
+(composing a package from a pool of moves builds on this).  So far only the atoms, the balances
+and the exposures honour it: the non-empty-steps constraint, ``moved``, hints and
+:meth:`Encoding.read` still count every placement as present.
 
 **Balances and exposure.**  A party's balance after step t is a linear sum of ``placed_by``
 literals weighted by the placements' values; its exposure is an integer variable tied to those
