@@ -17,11 +17,18 @@ noisy.  Run from the repository root:
 
     python benchmarks/sequencing.py            # the bar, and the growth table
     python benchmarks/sequencing.py --seeds 10 # more seeds per size
+    python benchmarks/sequencing.py --baseline ../old-checkout   # before/after, in one run
+
+With ``--baseline DIR`` (another checkout of the repository, e.g. ``git worktree add ../old
+main``), every case is also run on that tree's code, alternating with this one so that both see
+the same load, and the report compares the two: solve times side by side, and whether both
+trees gave the same answer (the same options, conflicts and status).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import statistics
@@ -37,9 +44,9 @@ BAR_SECONDS = 2.0
 BAR_MIB = 250.0
 
 
-def run_case(placements: int, seed: int, variant: str) -> dict:
-    """One sequencing run, measured; called in a child process."""
-    sys.path.insert(0, str(ROOT))
+def run_case(placements: int, seed: int, variant: str, tree: Path = ROOT) -> dict:
+    """One sequencing run of the code in ``tree``, measured; called in a child process."""
+    sys.path.insert(0, str(tree))
     started = time.perf_counter()
     import ortools.sat.python.cp_model  # noqa: F401  (measured apart from the solve)
 
@@ -73,6 +80,7 @@ def run_case(placements: int, seed: int, variant: str) -> dict:
         "cpu_seconds": cpu,
         "import_seconds": import_seconds,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "answer": hashlib.sha256(repr((result.status, result.options, result.conflicts)).encode()).hexdigest()[:16],
     }
 
 
@@ -81,30 +89,61 @@ def settled(case: dict) -> bool:
     return case["proven"] or (case["status"] == "infeasible" and case["conflicts"] > 0)
 
 
-def measure(placements: int, seed: int, variant: str) -> dict:
+def measure(placements: int, seed: int, variant: str, tree: Path = ROOT) -> dict:
     output = subprocess.run(
-        [sys.executable, __file__, "--case", str(placements), str(seed), variant],
+        [sys.executable, __file__, "--case", str(placements), str(seed), variant, "--tree", str(tree)],
         capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout
     return json.loads(output)
 
 
+def compare_with(baseline: Path, seeds: int) -> int:
+    """Run every case on ``baseline`` and on this tree, alternating, and print both."""
+    pairs = []
+    for n in SIZES:
+        for variant in ("as-generated", "valid-draft"):
+            for seed in range(1, seeds + 1):
+                before = measure(n, seed, variant, baseline)
+                after = measure(n, seed, variant)
+                pairs.append((before, after))
+    print(f"{'placements':>10} {'variant':>13} {'seed':>4} {'status':>10} {'before s':>8} {'after s':>8} "
+          f"{'before cpu':>10} {'after cpu':>9} {'same answer':>11}")
+    for before, after in pairs:
+        print(f"{after['placements']:>10} {after['variant']:>13} {after['seed']:>4} {after['status']:>10} "
+              f"{before['seconds']:>8.2f} {after['seconds']:>8.2f} {before['cpu_seconds']:>10.2f} "
+              f"{after['cpu_seconds']:>9.2f} {'yes' if before['answer'] == after['answer'] else 'NO':>11}")
+    print()
+    print("totals by size (solve seconds, before -> after; cpu seconds, before -> after):")
+    for n in SIZES:
+        group = [(b, a) for b, a in pairs if a["placements"] == n]
+        print(f"  {n:>4}: {sum(b['seconds'] for b, _ in group):.2f} -> {sum(a['seconds'] for _, a in group):.2f} s, "
+              f"cpu {sum(b['cpu_seconds'] for b, _ in group):.2f} -> {sum(a['cpu_seconds'] for _, a in group):.2f} s")
+    differ = sum(1 for b, a in pairs if b["answer"] != a["answer"])
+    print(f"answers: {len(pairs) - differ}/{len(pairs)} identical")
+    return 0 if not differ else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds per size and variant (default 5)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout of the repository: run every case on both and compare")
     parser.add_argument("--case", nargs=3, metavar=("PLACEMENTS", "SEED", "VARIANT"), help=argparse.SUPPRESS)
+    parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
         placements, seed, variant = args.case
-        print(json.dumps(run_case(int(placements), int(seed), variant)))
+        print(json.dumps(run_case(int(placements), int(seed), variant, args.tree.resolve())))
         return 0
+    if args.baseline:
+        return compare_with(args.baseline.resolve(), args.seeds)
 
     cases = [measure(n, seed, variant) for n in SIZES for variant in ("as-generated", "valid-draft")
              for seed in range(1, args.seeds + 1)]
     print(f"{'placements':>10} {'variant':>13} {'seed':>4} {'status':>10} {'proven':>6} {'sat':>3} "
           f"{'conflicts':>9} {'solve s':>8} {'cpu s':>6} {'peak MiB':>8}")
     for c in cases:
-        print(f"{c['placements']:>10} {c['variant']:>13} {c['seed']:>4} {c['status']:>10} {str(c['proven']):>6} "
+        print(f"{c['placements']:>10} {c['variant']:>13} {c['seed']:>4} {c['status']:>10} {c['proven']!s:>6} "
               f"{c['satisfied'] if c['satisfied'] is not None else '-':>3} {c['conflicts']:>9} "
               f"{c['seconds']:>8.2f} {c['cpu_seconds']:>6.2f} {c['peak_mib']:>8.1f}")
     print()

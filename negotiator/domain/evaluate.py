@@ -3,12 +3,12 @@
 A :class:`Checker` compiles every condition of a catalogue once and then judges any number of
 packages.  Deciding and explaining are kept apart:
 
-* *deciding*: the conditions of each party (and the rules) become one generated Python function
-  that returns all their outcomes for a package at once (see "deciding" below for why);
-* *explaining*: each condition also becomes a function that says why it has the outcome it has,
-  naming moves and steps in the words of §3 (``usa.delist-sst is in step 1, but
-  dprk.abduction-accounting is not in the package``).  It is only called for the results that are
-  shown: failed conditions always, passed ones unless ``explain_passes=False``.
+* *deciding* (``negotiator.domain.deciding``): the conditions of each party (and the rules)
+  become one generated Python function that returns all their outcomes for a package at once;
+* *explaining* (``negotiator.domain.reasons``): each condition also becomes a function that says
+  why it has the outcome it has, naming moves and steps in the words of §3.  It is only called
+  for the results that are shown: failed conditions always, passed ones unless
+  ``explain_passes=False``.
 
 Per package the only other work is one pass over its placements to build the move -> step and
 move -> quantity maps; the balance series of the ``balance`` and ``exposure`` atoms are computed
@@ -27,27 +27,13 @@ from collections.abc import Callable, Iterable
 from itertools import compress
 from typing import NamedTuple
 
-from negotiator.domain.conditions import (
-    After,
-    And,
-    Before,
-    ByStep,
-    Excludes,
-    Guarded,
-    Includes,
-    Metric,
-    Node,
-    Not,
-    Or,
-    Quantity,
-    With,
-    metrics_of,
-    moves_of,
-)
+from negotiator.domain.conditions import Node, Quantity
+from negotiator.domain.deciding import Facts, expression, function, predicate
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue
-from negotiator.domain.language import number_text, parse, to_text
-from negotiator.domain.metrics import Ledger, balance_series, exposure_of, move_values
-from negotiator.domain.model import Catalogue, Condition, Package, compare
+from negotiator.domain.language import parse, to_text
+from negotiator.domain.metrics import Ledger, move_values
+from negotiator.domain.model import Catalogue, Condition, Package
+from negotiator.domain.reasons import Explain, explainer, remembered
 
 
 class Outcome(NamedTuple):
@@ -111,343 +97,6 @@ def effective_conditions(catalogue: Catalogue) -> list[Judged]:
     return judged
 
 
-# --- the facts of one package ------------------------------------------------------------------
-
-
-class Facts:
-    """What conditions are judged on, for one package: ``step`` maps each placed move to its
-    step's ordinal, ``quantity`` each placed move that has a quantity to it, ``count`` is the
-    number of steps.  The parties' balance series are computed on first use, all in one pass."""
-
-    __slots__ = ("step", "quantity", "count", "ledger", "_moves", "_balances")
-
-    def __init__(self, package: Package, ledger: Ledger):
-        step: dict[str, int] = {}
-        quantity: dict[str, float] = {}
-        moves: list[list[str]] = []
-        for ordinal, placed in enumerate(package.steps, 1):
-            codes = []
-            for placement in placed.placements:
-                move = placement.move
-                step[move] = ordinal
-                codes.append(move)
-                if placement.quantity is not None:
-                    quantity[move] = placement.quantity
-            moves.append(codes)
-        self.step = step
-        self.quantity = quantity
-        self.count = len(moves)
-        self.ledger = ledger
-        self._moves = moves
-        self._balances: dict[str, tuple[int, ...]] | None = None
-
-    def balances(self, party: str) -> tuple[int, ...]:
-        """``balance_P(t)`` after each step t = 1..n (§4)."""
-        if self._balances is None:
-            self._balances = balance_series(self._moves, self.ledger)
-        found = self._balances.get(party)
-        return found if found is not None else (0,) * self.count
-
-    def balance(self, party: str) -> int:
-        series = self.balances(party)
-        return series[-1] if series else 0
-
-    def exposure(self, party: str) -> int:
-        return exposure_of(self.balances(party))
-
-
-# --- deciding: conditions as generated Python -------------------------------------------------
-#
-# Judging 10,000 packages against 60+ conditions must cost microseconds per condition (§10), so a
-# tree is not walked per package: it is printed once as a Python expression over the package's
-# facts -- ``s`` (move -> step), ``q`` (move -> quantity), ``n`` (number of steps) and ``f`` (the
-# Facts, for balances) -- and every condition of a party is compiled into one function that
-# returns all their outcomes at once.  Codes enter the source only as repr() literals, numbers as
-# repr(float) or int, comparators through a fixed table: whatever a user types, the generated
-# source holds no code of theirs.
-
-_PYTHON_OP = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "==", "!=": "!="}
-_ABSENT = "1_000_000_000"  # the step of a move that is not placed: after every real step
-
-
-def _expression(node: Node, party: str | None) -> str:
-    """``node`` as a Python boolean expression over ``s``, ``q``, ``n`` and ``f`` (see above)."""
-    if isinstance(node, Includes):
-        return f"({node.move!r} in s)"
-    if isinstance(node, Excludes):
-        return f"({node.move!r} not in s)"
-    if isinstance(node, (Before, After)):
-        first, second = (node.first, node.second) if isinstance(node, Before) else (node.second, node.first)
-        return f"({second!r} not in s or s.get({first!r}, {_ABSENT}) < s[{second!r}])"
-    if isinstance(node, With):
-        return f"(s.get({node.first!r}) == s.get({node.second!r}))"
-    if isinstance(node, ByStep):
-        return f"({node.move!r} not in s or s[{node.move!r}] <= {int(node.step)})"
-    if isinstance(node, Quantity):
-        move, op = node.move, _PYTHON_OP[node.op]
-        return f"({move!r} not in s or ({move!r} in q and q[{move!r}] {op} {float(node.value)!r}))"
-    if isinstance(node, Metric):
-        op, value = _PYTHON_OP[node.op], repr(float(node.value))
-        if node.name == "steps":
-            return f"(n {op} {value})"
-        if party is None:
-            return "False"  # balance/exposure in a rule: refused on save; fails if it slips in
-        return f"(f.{node.name}({party!r}) {op} {value})"
-    if isinstance(node, Not):
-        return f"(not {_expression(node.operand, party)})"
-    if isinstance(node, And):
-        return "(" + " and ".join(_expression(o, party) for o in node.operands) + ")"
-    if isinstance(node, Or):
-        return "(" + " or ".join(_expression(o, party) for o in node.operands) + ")"
-    if isinstance(node, Guarded):
-        guard, body = _expression(node.guard, party), _expression(node.body, party)
-        if node.kind == "if":
-            return f"(not {guard} or {body})"
-        return f"({guard} or {body})"
-    raise TypeError(f"not a condition node: {node!r}")
-
-
-def _compiled(source: str, name: str):
-    namespace: dict = {}
-    exec(compile(source, "<conditions>", "exec"), namespace)
-    return namespace[name]
-
-
-def _function(expressions: list[str]) -> Callable[[dict, dict, int, "Facts"], tuple[bool, ...]]:
-    """One function ``(s, q, n, f) -> (outcome, ...)`` over a list of expressions."""
-    body = "(" + "".join(e + ", " for e in expressions) + ")"
-    return _compiled(f"def judge(s, q, n, f):\n    return {body}\n", "judge")
-
-
-def _test(node: Node, party: str | None) -> Callable[["Facts"], bool]:
-    """One condition (or part of one) as a function of a package's facts."""
-    source = f"def holds(f):\n    s, q, n = f.step, f.quantity, f.count\n    return {_expression(node, party)}\n"
-    return _compiled(source, "holds")
-
-
-# --- explaining: reasons naming moves and steps ------------------------------------------------
-
-Explain = Callable[[Facts], str]
-
-
-def _where(move: str, steps: dict) -> str:
-    ordinal = steps.get(move)
-    if ordinal is None:
-        return f"{move} is not in the package"
-    return f"{move} is in step {ordinal}"
-
-
-def _explainer(node: Node, party: str | None) -> Explain:
-    """A function saying why ``node`` has the outcome it has on a package's facts."""
-    if isinstance(node, (Includes, Excludes)):
-        move = node.move
-        return lambda f: _where(move, f.step)
-    if isinstance(node, Before):
-        return _before(node.first, node.second)
-    if isinstance(node, After):
-        return _before(node.second, node.first)
-    if isinstance(node, With):
-        return _with(node.first, node.second)
-    if isinstance(node, ByStep):
-        return _by_step(node.move, node.step)
-    if isinstance(node, Quantity):
-        return _quantity(node.move, node.op, node.value)
-    if isinstance(node, Metric):
-        return _metric(node, party)
-    if isinstance(node, Not):
-        # The facts that make the operand hold are the facts that make its negation fail.
-        return _explainer(node.operand, party)
-    if isinstance(node, And):
-        return _and([(_test(o, party), _explainer(o, party)) for o in node.operands])
-    if isinstance(node, Or):
-        return _or([(_test(o, party), _explainer(o, party)) for o in node.operands])
-    if isinstance(node, Guarded):
-        return _guarded(
-            (_test(node.body, party), _explainer(node.body, party)),
-            node.kind,
-            (_test(node.guard, party), _explainer(node.guard, party)),
-        )
-    raise TypeError(f"not a condition node: {node!r}")
-
-
-def _before(first: str, second: str) -> Explain:
-    """Why ``first before second`` holds or not: second may only come after first."""
-
-    def explain(f):
-        later = f.step.get(second)
-        if later is None:
-            return f"{second} is not in the package"
-        earlier = f.step.get(first)
-        if earlier is None:
-            return f"{second} is in step {later}, but {first} is not in the package"
-        if earlier == later:
-            return f"{first} and {second} are both in step {later}"
-        if earlier > later:
-            return f"{first} is in step {earlier}, after {second} in step {later}"
-        return f"{first} is in step {earlier}, {second} in step {later}"
-
-    return explain
-
-
-def _with(first: str, second: str) -> Explain:
-    def explain(f):
-        one, other = f.step.get(first), f.step.get(second)
-        if one is None and other is None:
-            return f"neither {first} nor {second} is in the package"
-        if other is None:
-            return f"{first} is in step {one}, but {second} is not in the package"
-        if one is None:
-            return f"{second} is in step {other}, but {first} is not in the package"
-        if one == other:
-            return f"{first} and {second} are both in step {one}"
-        return f"{first} is in step {one}, {second} in step {other}"
-
-    return explain
-
-
-def _by_step(move: str, limit: int) -> Explain:
-    def explain(f):
-        ordinal = f.step.get(move)
-        if ordinal is not None and ordinal > limit:
-            return f"{move} is in step {ordinal}, after step {limit}"
-        return _where(move, f.step)
-
-    return explain
-
-
-def _quantity(move: str, op: str, value: float) -> Explain:
-    wanted = f"{op} {number_text(value)}"
-
-    def explain(f):
-        ordinal = f.step.get(move)
-        if ordinal is None:
-            return f"{move} is not in the package"
-        amount = f.quantity.get(move)
-        if amount is None:
-            return f"{move} is in step {ordinal} with no quantity"
-        verdict = "" if compare(amount, op, value) else f", not {wanted}"
-        return f"{move} is {number_text(amount)} in step {ordinal}{verdict}"
-
-    return explain
-
-
-def _metric(node: Metric, party: str | None) -> Explain:
-    op, value = node.op, node.value
-    wanted = f"{op} {number_text(value)}"
-
-    def verdict(amount) -> str:
-        return "" if compare(amount, op, value) else f", not {wanted}"
-
-    if node.name == "steps":
-        return lambda f: f"the package has {f.count} step{'' if f.count == 1 else 's'}{verdict(f.count)}"
-    if party is None:
-        reason = f"{node.name} is measured for a party, and a rule has none"
-        return lambda f: reason
-    if node.name == "balance":
-
-        def explain_balance(f):
-            amount = f.balance(party)
-            return f"{party}'s balance is {amount} after the last step{verdict(amount)}"
-
-        return explain_balance
-
-    def explain(f):
-        amount = f.exposure(party)
-        if amount == 0:
-            return f"{party}'s exposure is 0 (its balance never falls below 0){verdict(0)}"
-        series = f.balances(party)
-        low = min(series)
-        return f"{party}'s exposure is {amount} (balance {low} after step {series.index(low) + 1}){verdict(amount)}"
-
-    return explain
-
-
-Part = tuple[Callable[[Facts], bool], Explain]
-
-
-def _and(parts: list[Part]) -> Explain:
-    def explain(f):
-        failed = [e(f) for t, e in parts if not t(f)]
-        return "; ".join(failed) if failed else "; ".join(e(f) for _, e in parts)
-
-    return explain
-
-
-def _or(parts: list[Part]) -> Explain:
-    def explain(f):
-        for t, e in parts:
-            if t(f):
-                return e(f)
-        return "; ".join(e(f) for _, e in parts)
-
-    return explain
-
-
-def _guarded(body: Part, kind: str, guard: Part) -> Explain:
-    body_test, body_explain = body
-    guard_test, guard_explain = guard
-    applies_when = kind == "if"
-
-    def explain(f):
-        if guard_test(f) != applies_when:
-            return f"does not apply: {guard_explain(f)}"
-        if body_test(f):
-            return body_explain(f)
-        return f"{body_explain(f)} (applies because {guard_explain(f)})"
-
-    return explain
-
-
-_REMEMBERED = 4096  # reasons kept per condition; beyond that, new ones are made but not kept
-
-
-def _remembered(node: Node, party: str | None) -> Explain:
-    """The explainer of a condition, remembering its reasons across packages.
-
-    A reason depends only on the facts the condition reads: the steps of its moves, the
-    quantities it compares, and the number of steps or the party's balances if it uses them.
-    Thousands of packages share few such combinations, and the reasons of compound conditions
-    (and, or, if) are the dear ones, so each is made once per combination -- and shared, which
-    also saves memory.  Atoms are cheap enough to explain afresh.
-    """
-    explain = _explainer(node, party)
-    if not isinstance(node, (And, Or, Not, Guarded)):
-        return explain
-    read = [f"s.get({m!r})" for m in sorted(moves_of(node))]
-    read += [f"q.get({m!r})" for m in sorted(_measured(node))]
-    metrics = metrics_of(node)
-    if "steps" in metrics:
-        read.append("f.count")
-    if party is not None and metrics & {"balance", "exposure"}:
-        read.append(f"f.balances({party!r})")
-    facts_of = _compiled(f"def facts_of(f):\n    s, q = f.step, f.quantity\n    return ({''.join(r + ', ' for r in read)})\n", "facts_of")
-    reasons: dict[tuple, str] = {}
-
-    def remembered(f):
-        key = facts_of(f)
-        reason = reasons.get(key)
-        if reason is None:
-            reason = explain(f)
-            if len(reasons) < _REMEMBERED:
-                reasons[key] = reason
-        return reason
-
-    return remembered
-
-
-def _measured(node: Node) -> set[str]:
-    """Moves whose quantity a condition compares."""
-    if isinstance(node, Quantity):
-        return {node.move}
-    if isinstance(node, Not):
-        return _measured(node.operand)
-    if isinstance(node, (And, Or)):
-        return set().union(*(_measured(o) for o in node.operands))
-    if isinstance(node, Guarded):
-        return _measured(node.body) | _measured(node.guard)
-    return set()
-
-
 # --- judging packages --------------------------------------------------------------------------
 
 
@@ -468,8 +117,8 @@ class _Group(NamedTuple):
 def _group(judged: list[Judged], party: str | None) -> _Group:
     fixed = [(c.text, c.party, c.name, origin, c.soft) for c, _, origin in judged]
     return _Group(
-        judge=_function([_expression(j.node, party) for j in judged]),
-        entries=tuple(zip(fixed, [_remembered(j.node, party) for j in judged])),
+        judge=function([expression(j.node, party) for j in judged]),
+        entries=tuple(zip(fixed, [remembered(j.node, party) for j in judged])),
         plain=tuple(ConditionResult(*f, True, "") for f in fixed),
         softs=tuple(j.condition.soft for j in judged),
     )
@@ -541,4 +190,4 @@ def check_package(catalogue: Catalogue, package: Package) -> PackageCheck:
 def evaluate(node: Node, package: Package, party: str | None, catalogue: Catalogue) -> Outcome:
     """Judge one condition tree on one package for ``party`` (None: as a rule)."""
     facts = Facts(package, Ledger.of(move_values(catalogue), (p.code for p in catalogue.parties)))
-    return Outcome(_test(node, party)(facts), _explainer(node, party)(facts))
+    return Outcome(predicate(node, party)(facts), explainer(node, party)(facts))

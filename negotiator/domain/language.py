@@ -16,8 +16,10 @@ expected in plain words -- never another exception, whatever the string.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
+from negotiator.domain.comparators import LONGEST_FIRST, OPERATORS
 from negotiator.domain.conditions import (
     After,
     And,
@@ -31,9 +33,9 @@ from negotiator.domain.conditions import (
     Not,
     Or,
     Quantity,
+    Visitor,
     With,
-    metrics_of,
-    moves_of,
+    references,
 )
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue, UnknownCode
 from negotiator.domain.model import KEYWORDS, format_number
@@ -76,18 +78,18 @@ K_EXPOSURE: "exposure"
 K_STEPS: "steps"
 _LPAR: "("
 _RPAR: ")"
-CMP: ">=" | "<=" | "!=" | ">" | "<" | "="
+CMP: {comparators}
 MOVE: /[a-z][a-z0-9]*([.-][a-z0-9]+)*/
 NUMBER: /-?[0-9]+(\.[0-9]+)?/
 
 %ignore /[ \t]+/
-"""
+""".replace("{comparators}", " | ".join(f'"{op}"' for op in LONGEST_FIRST))
 
 # What to call the terminals that are not a single word, in an error message.
 _TERMINAL_WORDS = {
     "MOVE": "a move code",
     "NUMBER": "a number",
-    "CMP": "a comparison (>= <= > < = !=)",
+    "CMP": f"a comparison ({' '.join(OPERATORS)})",
     "_LPAR": "'('",
     "_RPAR": "')'",
     "$END": "the end of the condition",
@@ -133,7 +135,7 @@ def _expected_at(text: str, position: int) -> list[str]:
         state = _lark().parse_interactive(text[:position])
         state.exhaust_lexer()
         return _expected_words(state.accepts())
-    except Exception:  # the prefix itself does not lex or parse: say nothing rather than guess
+    except Exception:  # noqa: BLE001  (the prefix itself does not lex or parse: say nothing rather than guess)
         return []
 
 
@@ -142,7 +144,7 @@ def _syntax_error(text: str, error: Exception) -> ConditionSyntaxError:
 
     shown = _shown(text)
     if isinstance(error, UnexpectedCharacters):
-        position = error.pos_in_stream
+        position = error.pos_in_stream or 0
         char = text[position] if position < len(text) else ""
         if char.isupper() and char.isalpha():
             problem = f"unexpected character {char!r} (keywords and move codes are lower-case)"
@@ -233,47 +235,78 @@ def _node(tree, text: str, depth: int) -> Node:
 def number_text(value: float) -> str:
     """A number as the language writes it (``model.format_number``); refuses NaN and infinities."""
     value = float(value)
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValueError(f"a condition cannot hold the number {value!r}")
     return format_number(value)
 
 
-def to_text(node: Node) -> str:
-    """The canonical text of a tree: single spaces, parentheses only where the tree needs them."""
-    if isinstance(node, Guarded):
-        return f"{_text(node.body)} {node.kind} {_text(node.guard)}"
-    return _text(node)
+# How tightly each construct binds, for the printer's parentheses: an atom or a `not` binds
+# tightest, then `and`, then `or`; `if`/`unless` only ever stands at the top.
+_TIGHT, _AND, _OR, _GUARDED = 3, 2, 1, 0
 
 
-def _text(node: Node) -> str:
-    if isinstance(node, Includes):
-        return f"includes {node.move}"
-    if isinstance(node, Excludes):
-        return f"excludes {node.move}"
-    if isinstance(node, Before):
-        return f"{node.first} before {node.second}"
-    if isinstance(node, After):
-        return f"{node.first} after {node.second}"
-    if isinstance(node, With):
-        return f"{node.first} with {node.second}"
-    if isinstance(node, ByStep):
-        return f"{node.move} by step {node.step}"
-    if isinstance(node, Quantity):
-        return f"{node.move} {node.op} {number_text(node.value)}"
-    if isinstance(node, Metric):
-        return f"{node.name} {node.op} {number_text(node.value)}"
-    if isinstance(node, Not):
-        inner = _text(node.operand)
-        return f"not ({inner})" if isinstance(node.operand, (And, Or)) else f"not {inner}"
-    if isinstance(node, And):
+class _Printer(Visitor[tuple[str, int]]):
+    """Canonical text of a tree, with how tightly its outermost construct binds."""
+
+    def includes(self, node: Includes) -> tuple[str, int]:
+        return f"includes {node.move}", _TIGHT
+
+    def excludes(self, node: Excludes) -> tuple[str, int]:
+        return f"excludes {node.move}", _TIGHT
+
+    def before(self, node: Before) -> tuple[str, int]:
+        return f"{node.first} before {node.second}", _TIGHT
+
+    def after(self, node: After) -> tuple[str, int]:
+        return f"{node.first} after {node.second}", _TIGHT
+
+    def with_(self, node: With) -> tuple[str, int]:
+        return f"{node.first} with {node.second}", _TIGHT
+
+    def by_step(self, node: ByStep) -> tuple[str, int]:
+        return f"{node.move} by step {node.step}", _TIGHT
+
+    def quantity(self, node: Quantity) -> tuple[str, int]:
+        return f"{node.move} {node.op} {number_text(node.value)}", _TIGHT
+
+    def metric(self, node: Metric) -> tuple[str, int]:
+        return f"{node.name} {node.op} {number_text(node.value)}", _TIGHT
+
+    def not_(self, node: Not) -> tuple[str, int]:
+        inner, binding = self._part(node.operand)
+        return (f"not ({inner})" if binding < _TIGHT else f"not {inner}"), _TIGHT
+
+    def and_(self, node: And) -> tuple[str, int]:
         # An `or` inside an `and` needs parentheses (and binds tighter); so does a nested `and`,
         # or the printed text would parse as one flat `and` rather than this tree.
-        return " and ".join(f"({_text(o)})" if isinstance(o, (And, Or)) else _text(o) for o in node.operands)
-    if isinstance(node, Or):
-        return " or ".join(f"({_text(o)})" if isinstance(o, Or) else _text(o) for o in node.operands)
-    if isinstance(node, Guarded):
-        raise ValueError("'if' and 'unless' may only stand at the top level of a condition")
-    raise TypeError(f"not a condition node: {node!r}")
+        return " and ".join(self._within(o, _AND) for o in node.operands), _AND
+
+    def or_(self, node: Or) -> tuple[str, int]:
+        return " or ".join(self._within(o, _OR) for o in node.operands), _OR
+
+    def guarded(self, node: Guarded) -> tuple[str, int]:
+        body, _ = self._part(node.body)
+        guard, _ = self._part(node.guard)
+        return f"{body} {node.kind} {guard}", _GUARDED
+
+    def _part(self, node: Node) -> tuple[str, int]:
+        text, binding = self.visit(node)
+        if binding == _GUARDED:
+            raise ValueError("'if' and 'unless' may only stand at the top level of a condition")
+        return text, binding
+
+    def _within(self, node: Node, level: int) -> str:
+        """An operand of a construct binding at ``level``: bracketed unless it binds tighter."""
+        text, binding = self._part(node)
+        return f"({text})" if binding <= level else text
+
+
+_PRINTER = _Printer()
+
+
+def to_text(node: Node) -> str:
+    """The canonical text of a tree: single spaces, parentheses only where the tree needs them."""
+    return _PRINTER.visit(node)[0]
 
 
 def parse_condition(text: str, party: str | None, moves: Iterable[str]) -> Node:
@@ -281,11 +314,12 @@ def parse_condition(text: str, party: str | None, moves: Iterable[str]) -> Node:
     or exposure (they are a party's).  Raises ConditionSyntaxError, UnknownCode or InvalidValue."""
     node = parse(text)
     known = moves if isinstance(moves, (set, frozenset, dict)) else set(moves)
-    for code in sorted(moves_of(node)):
+    referred = references(node)
+    for code in sorted(referred.moves):
         if code not in known:
             raise UnknownCode("move", code, known)
     if party is None:
-        personal = sorted(metrics_of(node) & {"balance", "exposure"})
+        personal = sorted(referred.metrics & {"balance", "exposure"})
         if personal:
             raise InvalidValue(
                 f"a rule (a condition without a party) cannot use {' or '.join(personal)}: "

@@ -73,7 +73,7 @@ class Ledger(NamedTuple):
     vectors: dict[str, tuple[int, ...]]
 
     @classmethod
-    def of(cls, values: Values, parties: Iterable[str]) -> "Ledger":
+    def of(cls, values: Values, parties: Iterable[str]) -> Ledger:
         order = tuple(parties)
         return cls(order, {move: tuple(row.get(p, 0) for p in order) for move, row in values.items()})
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
+from negotiator.domain.comparators import holds
 from negotiator.domain.errors import InvalidValue, UnknownCode
 
 STANCES = ("demand", "offer", "oppose")
@@ -175,20 +176,8 @@ class Bound:
         return compare(quantity, self.op, self.value)
 
 
-def compare(left: float, op: str, right: float) -> bool:
-    if op == ">=":
-        return left >= right
-    if op == "<=":
-        return left <= right
-    if op == ">":
-        return left > right
-    if op == "<":
-        return left < right
-    if op == "=":
-        return left == right
-    if op == "!=":
-        return left != right
-    raise ValueError(f"unknown comparator {op!r}")
+# What each comparator means is written once, in negotiator.domain.comparators.
+compare = holds
 
 
 _BOUND = re.compile(r"\s*(>=|<=|!=|>|<|=)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*")

@@ -35,7 +35,7 @@ def status_line(result: SequenceResult) -> str:
             return f"{line}; {_unnamed(result)}"
         return f"{line}: these rules cannot all hold (dropping any one of them makes the rest possible)"
     proof = "proven optimal" if result.status == "optimal" else "best found, not proven optimal (time limit)"
-    return f"Best ordering of {result.package} into {len(result.best.steps)} steps: {proof}"
+    return f"Best ordering of {result.package} into {len(result.options[0].steps)} steps: {proof}"
 
 
 def _unnamed(result: SequenceResult) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import typing
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,13 +18,25 @@ from negotiator.domain.conditions import (
     Guarded,
     Includes,
     Metric,
+    Node,
     Not,
     Or,
     Quantity,
+    Visitor,
     With,
+    metrics_of,
+    moves_of,
+    operands_of,
+    references,
 )
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue, UnknownCode
-from negotiator.domain.language import MAX_DEPTH, number_text, parse, parse_condition, to_text
+from negotiator.domain.language import (
+    MAX_DEPTH,
+    number_text,
+    parse,
+    parse_condition,
+    to_text,
+)
 from negotiator.domain.model import KEYWORDS, MOVE_CODE
 
 
@@ -124,8 +139,10 @@ def test_the_error_message_shows_the_text_and_a_caret_under_the_problem():
     with pytest.raises(ConditionSyntaxError) as caught:
         parse("dprk.freeze befor usa.delist-sst")
     assert str(caught.value).splitlines() == [
-        "bad condition at column 13: unexpected 'befor'; expected 'after', 'before', 'by', 'with', "
-        "a comparison (>= <= > < = !=)",
+        (
+            "bad condition at column 13: unexpected 'befor'; expected 'after', 'before', 'by', 'with', "
+            "a comparison (>= <= > < = !=)"
+        ),
         "  dprk.freeze befor usa.delist-sst",
         "              ^",
     ]
@@ -230,3 +247,154 @@ def test_any_string_parses_or_raises_a_condition_syntax_error_and_nothing_else(t
         assert str(error).count("\n") == 2
     else:
         assert parse(to_text(tree)) == tree
+
+
+# --- the one dispatch over the tree ----------------------------------------------------------------
+
+# One example of every construct, with the Visitor method it must reach.
+CONSTRUCTS = [
+    (Includes("a"), "includes"),
+    (Excludes("a"), "excludes"),
+    (Before("a", "b"), "before"),
+    (After("a", "b"), "after"),
+    (With("a", "b"), "with_"),
+    (ByStep("a", 2), "by_step"),
+    (Quantity("a", ">=", 3.0), "quantity"),
+    (Metric("steps", "<=", 3.0), "metric"),
+    (Not(Includes("a")), "not_"),
+    (And((Includes("a"), Includes("b"))), "and_"),
+    (Or((Includes("a"), Includes("b"))), "or_"),
+    (Guarded(Includes("a"), "if", Includes("b")), "guarded"),
+]
+
+
+class _Naming(Visitor[str]):
+    """Answers with the name of the method that was called."""
+
+    def includes(self, node: Includes) -> str:
+        return "includes"
+
+    def excludes(self, node: Excludes) -> str:
+        return "excludes"
+
+    def before(self, node: Before) -> str:
+        return "before"
+
+    def after(self, node: After) -> str:
+        return "after"
+
+    def with_(self, node: With) -> str:
+        return "with_"
+
+    def by_step(self, node: ByStep) -> str:
+        return "by_step"
+
+    def quantity(self, node: Quantity) -> str:
+        return "quantity"
+
+    def metric(self, node: Metric) -> str:
+        return "metric"
+
+    def not_(self, node: Not) -> str:
+        return "not_"
+
+    def and_(self, node: And) -> str:
+        return "and_"
+
+    def or_(self, node: Or) -> str:
+        return "or_"
+
+    def guarded(self, node: Guarded) -> str:
+        return "guarded"
+
+
+def test_every_node_class_has_an_example_here():
+    assert {type(node) for node, _ in CONSTRUCTS} == set(typing.get_args(Node))
+
+
+@pytest.mark.parametrize(("node", "method"), CONSTRUCTS, ids=lambda x: x if isinstance(x, str) else "")
+def test_visit_calls_the_method_of_the_node_construct(node, method):
+    assert _Naming().visit(node) == method
+
+
+def test_visit_refuses_what_is_not_a_condition_node():
+    with pytest.raises(TypeError, match="not a condition node"):
+        _Naming().visit("includes a")  # type: ignore[arg-type]
+
+
+def test_a_visitor_missing_a_construct_cannot_be_created():
+    class Partial(Visitor[str]):
+        def includes(self, node: Includes) -> str:
+            return "includes"
+
+    with pytest.raises(TypeError, match="abstract"):
+        Partial()  # type: ignore[abstract]
+
+
+# Worked by hand: the canonical text, the moves, the metrics and the compared quantities.
+REFERENCES = [
+    (Includes("a"), "includes a", {"a"}, set(), set()),
+    (Excludes("b.x"), "excludes b.x", {"b.x"}, set(), set()),
+    (After("a", "b"), "a after b", {"a", "b"}, set(), set()),
+    (With("a", "a"), "a with a", {"a"}, set(), set()),
+    (ByStep("a", 0), "a by step 0", {"a"}, set(), set()),
+    (Quantity("w", "!=", -2.5), "w != -2.5", {"w"}, set(), {"w"}),
+    (Metric("balance", ">", 1.0), "balance > 1", set(), {"balance"}, set()),
+    (Not(Or((Includes("a"), Metric("steps", "=", 2.0)))), "not (includes a or steps = 2)", {"a"}, {"steps"}, set()),
+    (
+        And((Or((Before("a", "b"), Quantity("w", ">=", 300.0))), Not(Includes("c")), And((With("d", "e"), ByStep("f", 1))))),
+        "(a before b or w >= 300) and not includes c and (d with e and f by step 1)",
+        {"a", "b", "c", "d", "e", "f", "w"}, set(), {"w"},
+    ),
+    (
+        Or((And((Includes("a"), Metric("exposure", "<=", 2.0))), Or((Includes("b"), Quantity("a", "<", 1.0))))),
+        "includes a and exposure <= 2 or (includes b or a < 1)",
+        {"a", "b"}, {"exposure"}, {"a"},
+    ),
+    (
+        Guarded(Or((Before("a", "b"), Metric("balance", ">=", 0.0))), "unless", Not(And((Includes("c"), Metric("steps", "<", 4.0))))),
+        "a before b or balance >= 0 unless not (includes c and steps < 4)",
+        {"a", "b", "c"}, {"balance", "steps"}, set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("tree", "text", "moves", "metrics", "quantities"), REFERENCES, ids=lambda x: x if isinstance(x, str) else "")
+def test_text_moves_metrics_and_quantities_agree_with_the_hand_worked_table(tree, text, moves, metrics, quantities):
+    assert to_text(tree) == text
+    assert (moves_of(tree), metrics_of(tree)) == (moves, metrics)
+    assert references(tree).quantities == quantities
+
+
+@pytest.mark.parametrize(
+    ("tree", "operands"),
+    [
+        (Includes("a"), ()),
+        (Metric("steps", "<=", 3.0), ()),
+        (Not(Includes("a")), (Includes("a"),)),
+        (And((Includes("a"), Excludes("b"), Includes("c"))), (Includes("a"), Excludes("b"), Includes("c"))),
+        (Or((Includes("a"), Excludes("b"))), (Includes("a"), Excludes("b"))),
+        (Guarded(Includes("a"), "unless", Excludes("b")), (Includes("a"), Excludes("b"))),
+    ],
+)
+def test_operands_of_gives_the_parts_a_node_is_built_from_in_order(tree, operands):
+    assert operands_of(tree) == operands
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees)
+def test_moves_and_metrics_are_the_words_of_the_canonical_text(tree):
+    words = set(re.findall(r"[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*", to_text(tree)))
+    assert moves_of(tree) == words - KEYWORDS
+    assert metrics_of(tree) == words & {"balance", "exposure", "steps"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(trees)
+def test_the_references_of_a_compound_are_those_of_its_operands(tree):
+    operands = operands_of(tree)
+    if operands:
+        parts = [references(o) for o in operands]
+        assert references(tree).moves == frozenset().union(*(p.moves for p in parts))
+        assert references(tree).metrics == frozenset().union(*(p.metrics for p in parts))
+        assert references(tree).quantities == frozenset().union(*(p.quantities for p in parts))

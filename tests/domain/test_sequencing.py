@@ -9,7 +9,11 @@ the next-best options, and everything it claims about an option must be what the
 from __future__ import annotations
 
 import itertools
+import math
 import random
+import subprocess
+import sys
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -194,7 +198,10 @@ def random_scenario(seed: int):
     groups = [[] for _ in range(original_steps)]
     for i, code in enumerate(codes[:count]):
         groups[i if i < original_steps else rng.randrange(original_steps)].append(code)
-    quantity = lambda: rng.choice([None, None, 120, 300])  # noqa: E731
+
+    def quantity() -> float | None:
+        return rng.choice([None, None, 120, 300])
+
     package = Package(
         "draft",
         steps=tuple(Step(f"step {t + 1}", placements=tuple(Placement(m, quantity()) for m in g)) for t, g in enumerate(groups)),
@@ -279,6 +286,75 @@ def test_conflicts_are_unsatisfiable_together_and_minimal(seed):
     for i in range(len(wanted)):
         rest = wanted[:i] + wanted[i + 1:]
         assert any(holds_all(check, hard + rest) for check in checks), f"{wanted[i]} is not needed"
+
+
+# --- presence: the one place every atom asks ---------------------------------------------------------
+
+
+def judged_outcomes(check) -> dict[str | None, list[bool]]:
+    """The evaluator's outcome of each condition, by party (None: the rules), in judged order."""
+    outcomes: dict[str | None, list[bool]] = {None: [r.passed for r in check.rules]}
+    for party in check.parties:
+        outcomes[party.party] = [r.passed for r in party.conditions]
+    return outcomes
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SCENARIOS, st.randoms(use_true_random=False))
+def test_every_condition_literal_is_what_the_evaluator_says_when_moves_may_be_left_out(seed, rng):
+    """With some placements optional (presence a variable, as composing a package needs), every
+    solution of the bare encoding -- each choice of present moves and of steps -- gives each
+    condition the value the evaluator gives the package of the present moves."""
+    from ortools.sat.python import cp_model
+
+    from negotiator.domain.evaluate import effective_conditions
+    from negotiator.domain.metrics import move_values
+    from negotiator.domain.sequencing import Problem
+    from negotiator.domain.sequencing.encoding import Encoding
+    from negotiator.domain.sequencing.literals import holds_in
+
+    catalogue, package, asked = random_scenario(seed)
+    moves = [p.move for _, p in package.placements()]
+    count = asked or len(package.steps)
+    if len(moves) > 5:  # every assignment is enumerated: keep it to at most 3^5 x 4
+        moves = moves[:5]
+        package = arrange(package, [moves] + [[] for _ in range(count - 1)])
+        package = replace(package, steps=tuple(step for step in package.steps if step.placements))
+    optional = rng.sample(moves, rng.randint(1, min(2, len(moves))))
+    problem = Problem.of(catalogue, package, count, effective_conditions(catalogue), move_values(catalogue))
+    encoding = Encoding(problem, optional=optional)
+    literals = [encoding.condition(j) for j in range(len(problem.judged))]
+    checker = Checker(catalogue)
+
+    class Compare(cp_model.CpSolverSolutionCallback):
+        def __init__(self):
+            super().__init__()
+            self.seen = 0
+
+        def on_solution_callback(self) -> None:
+            self.seen += 1
+            steps = [
+                next(t for t, literal in enumerate(row) if holds_in(self, literal)) for row in encoding.y
+            ]
+            groups = [[] for _ in range(count)]
+            for i, move in enumerate(problem.moves):
+                if holds_in(self, encoding.presence[i]):
+                    groups[steps[i]].append(move)
+            expected = judged_outcomes(checker.check(arrange(package, groups)))
+            got: dict[str | None, list[bool]] = {None: []}
+            for judged, literal in zip(problem.judged, literals):
+                got.setdefault(judged.condition.party, []).append(holds_in(self, literal))
+            for party, outcomes in got.items():
+                assert outcomes == expected[party], (party, groups)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.num_workers = 1
+    compare = Compare()
+    assert solver.status_name(solver.solve(encoding.model, compare)) == "OPTIMAL"
+    # Every assignment of the placements to non-empty steps, times every choice of present moves.
+    surjections = sum((-1) ** k * math.comb(count, k) * (count - k) ** len(moves) for k in range(count + 1))
+    assert compare.seen == surjections * 2 ** len(optional)
 
 
 # --- behaviours on hand-written cases ----------------------------------------------------------------
@@ -386,7 +462,7 @@ def test_a_condition_no_ordering_can_meet_is_a_conflict_on_its_own():
 
 
 def test_position_bounds_take_part_as_conditions():
-    catalogue, package = freeze_for_freeze()
+    catalogue, _ = freeze_for_freeze()
     short = Package("short", steps=(Step(placements=(Placement("usa.aid", 50), Placement("dprk.freeze"))),))
     result = sequence(catalogue, short)
     assert "DPRK" not in result.best.satisfied
@@ -588,3 +664,12 @@ def test_saved_package_is_a_fresh_draft_based_on_the_original():
     assert {p.level for _, p in saved.package.placements()} == {"0"}
     assert saved.package.quantities() == agreed.quantities()
     assert saved.note.startswith("sequenced from aid-first into 3 steps (proven optimal): 2 parties satisfied")
+
+
+def test_loading_the_sequencer_loads_no_ortools():
+    probe = (
+        "import sys, negotiator.domain.sequencing, negotiator.domain.sequence_report\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ortools'))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
