@@ -61,10 +61,10 @@ CORPUS = [
     (["package", "place", "freeze-dprk-first", "kaesong.infrastructure", "--step", "1", "--qty", "3"], "unit"),
     (["package", "step", "add", "kaesong-nll", "--due", "2027-13-01"], "YYYY-MM-DD"),
     (["package", "step", "add", "kaesong-nll", "--due", "next spring"], "YYYY-MM-DD"),
-    (["package", "shift", "kaesong-nll", "kaesong.wage", "--to", "99"], "step"),
+    (["package", "shift", "kaesong-nll", "kaesong.infrastructure", "--to", "99"], "step"),
     (["package", "status-set", "kaesong-nll", "finished"], "finished"),
     (["track", "kaesong-nll", "kaesong.wage", "3"], "draft"),
-    (["track", "six-party-second-phase", "usa.energy-aid", "5"], "level"),
+    (["track", "six-party-second-phase", "usa.energy-aid", "3"], "collapsed"),  # it ended in April 2009
     (["track", "six-party-second-phase", "usa.energy-aid", "3", "--on", "03/02/2027"], "YYYY-MM-DD"),
     (["status", "six-party-second-phase", "--as-of", "yesterday"], "YYYY-MM-DD"),
     (["log", "no-such-package"], "unknown package"),

@@ -222,7 +222,9 @@ def test_seeding_twice_is_harmless(cli, seeds):
 
 def test_seeding_again_keeps_the_tracking_done_since(cli):
     cli.ok("seed")
-    cli.ok("track", "six-party-second-phase", "dprk.second-phase-actions", "3", "--note", "done")
+    # The accord collapsed in April 2009; reopening it is a change of the user's own.
+    cli.ok("package", "status-set", "six-party-second-phase", "implementing", "--force", "--note", "reopened")
+    cli.ok("track", "six-party-second-phase", "dprk.disable-yongbyon", "3", "--note", "done")
     tracked = cli.ok("export", "-").stdout
     assert "note: done" in tracked
     cli.ok("seed")
