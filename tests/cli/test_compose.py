@@ -104,10 +104,14 @@ def test_zopa_shows_the_zone_when_the_demands_meet(korea):
 # --- what it shows and saves ----------------------------------------------------------------------
 
 
-def test_table_shows_the_options_then_each_options_steps_by_parties(korea):
+def test_table_shows_the_options_side_by_side_then_each_options_steps_by_parties(korea):
     out = korea.ok("compose", "--issue", "kaesong", "--steps", "2", "--alternatives", "1").stdout
     lines = out.splitlines()
     assert lines[0] == "Best package of 4 moves in 2 steps from a pool of 7 moves (objective maxmin): proven optimal"
+    assert lines[2].split() == ["metric", "option", "1", "option", "2"]
+    rows = {line[:17].strip(): line[17:].split() for line in lines[4:16]}
+    assert rows["DPRK gain"] == ["3", "1"] and rows["ROK gain"] == ["3", "4"]
+    assert rows["proven optimal"] == ["yes", "-"]
     assert "Option 1: steps × parties" in lines and "Option 2: steps × parties" in lines
     grid = lines[lines.index("Option 1: steps × parties") + 2:]
     assert grid[0].split() == ["step", "DPRK", "ROK"]

@@ -265,14 +265,18 @@ def test_the_document_has_the_keys_of_the_compose_shape():
     assert list(frontier) == ["status", "objective", "parties", "options", "frontier_complete", "gap", "conflicts"]
 
 
-def test_the_tables_are_the_options_then_a_grid_per_option():
+def test_the_tables_are_the_options_side_by_side_then_a_grid_per_option():
     result = compose(TRADE, trade(alternatives=1))
     options, first, second = compose_tables(TRADE, result)
     assert options.title == "Best package of 1 move in 1 steps from a pool of 3 moves (objective maxmin): proven optimal"
-    assert [row[:5] for row in options.rows] == [(1, "2/2", "A B", "A 2, B 2", 2), (2, "2/2", "A B", "A 1, B 6", 1)]
-    assert [row[-1] for row in options.rows] == [True, "-"]
+    assert options.headers == ("metric", "option 1", "option 2")
+    assert dict((row[0], row[1:]) for row in options.rows) == {
+        "parties satisfied": ("2/2", "2/2"), "satisfied": ("A B", "A B"), "A gain": (2, 1), "B gain": (2, 6),
+        "min gain": (2, 1), "total gain": (4, 7), "Nash product": (4, 6), "max exposure": (0, 0),
+        "total exposure": (0, 0), "moves": (1, 1), "proven optimal": (True, "-"),
+    }
     assert first.headers == ("step", "A", "B", "C") and first.rows[0] == (1, None, None, "x")
-    assert first.rows[1:] == (("gain", 2, 2, 0), ("exposure", 0, 0, 0))
+    assert first.rows[1:] == (("gain", "2", "2", "0"), ("exposure", "0", "0", "0"))
     assert second.title == "Option 2: steps × parties"
 
 

@@ -84,22 +84,29 @@ def _gains(option: Composed) -> str:
 
 
 def options_table(result: ComposeResult) -> Table:
-    """One row per option (frontier point) with its metrics; proof is claimed for option 1 only
-    (on a frontier, for every point whose package is proven the least exposed)."""
+    """The options (frontier points) side by side, as ``compare`` shows packages: metrics as
+    rows, options as columns.  Proof is claimed for option 1 only (on a frontier, for each point
+    whose package is proven the least exposed)."""
     considered = len(result.parties)
-    rows = tuple(
-        (o.rank, f"{len(o.satisfied)}/{considered}", " ".join(o.satisfied), _gains(o), o.min_gain, o.total_gain,
-         o.nash_product, o.max_exposure, o.total_exposure, o.moves,
-         o.proven if (o.rank == 1 or result.pareto) else "-")
-        for o in result.options
-    )
-    first = "point" if result.pareto else "option"
-    return Table(
-        (first, "parties satisfied", "satisfied", "gains", "min gain", "total gain", "Nash product",
-         "max exposure", "total exposure", "moves", "proven optimal"),
-        rows,
-        title=status_line(result),
-    )
+    options = result.options
+    what = "point" if result.pareto else "option"
+
+    def row(label: str, cell) -> tuple[Any, ...]:
+        return (label, *(cell(o) for o in options))
+
+    rows = [
+        row("parties satisfied", lambda o: f"{len(o.satisfied)}/{considered}"),
+        row("satisfied", lambda o: " ".join(o.satisfied)),
+        *(row(f"{party} gain", lambda o, party=party: o.gains[party]) for party in result.parties),
+        row("min gain", lambda o: o.min_gain),
+        row("total gain", lambda o: o.total_gain),
+        row("Nash product", lambda o: o.nash_product),
+        row("max exposure", lambda o: o.max_exposure),
+        row("total exposure", lambda o: o.total_exposure),
+        row("moves", lambda o: o.moves),
+        row("proven optimal", lambda o: o.proven if (o.rank == 1 or result.pareto) else "-"),
+    ]
+    return Table(("metric", *(f"{what} {o.rank}" for o in options)), tuple(rows), title=status_line(result))
 
 
 def _cell(catalogue: Catalogue, move: str, qty: float | None) -> str:
@@ -121,9 +128,10 @@ def option_grid(catalogue: Catalogue, result: ComposeResult, option: Composed) -
         for placed in step:
             cells[catalogue.move(placed.move).actor].append(_cell(catalogue, placed.move, placed.qty))
         rows.append((ordinal, *(", ".join(cells[p]) or None for p in parties)))
+    # As text, so that the party columns stay text that a narrow terminal can wrap.
     measured = package_metrics(catalogue, option.package("composed")).parties
-    rows.append(("gain", *(measured[p].gain if p in measured else None for p in parties)))
-    rows.append(("exposure", *(measured[p].exposure if p in measured else None for p in parties)))
+    rows.append(("gain", *(str(measured[p].gain) for p in parties)))
+    rows.append(("exposure", *(str(measured[p].exposure) for p in parties)))
     what = "Point" if result.pareto else "Option"
     return Table(("step", *parties), tuple(rows), title=f"{what} {option.rank}: steps × parties")
 
