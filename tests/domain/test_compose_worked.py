@@ -270,7 +270,7 @@ def test_the_tables_are_the_options_side_by_side_then_a_grid_per_option():
     options, first, second = compose_tables(TRADE, result)
     assert options.title == "Best package of 1 move in 1 steps from a pool of 3 moves (objective maxmin): proven optimal"
     assert options.headers == ("metric", "option 1", "option 2")
-    assert dict((row[0], row[1:]) for row in options.rows) == {
+    assert {row[0]: row[1:] for row in options.rows} == {
         "parties satisfied": ("2/2", "2/2"), "satisfied": ("A B", "A B"), "A gain": (2, 1), "B gain": (2, 6),
         "min gain": (2, 1), "total gain": (4, 7), "Nash product": (4, 6), "max exposure": (0, 0),
         "total exposure": (0, 0), "moves": (1, 1), "proven optimal": (True, "-"),
