@@ -74,9 +74,9 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
     \b
     Examples:
       negotiator compose --issue kaesong --steps 2
-      negotiator compose --from kaesong-nll --objective nash --alternatives 2
+      negotiator compose --from kaesong-nll --parties DPRK,ROK --objective nash --alternatives 2
       negotiator compose --require usa.delist-sst --forbid usa.surgical-strike --save-as proposal-1
-      negotiator compose --issue nuclear --parties DPRK,USA --pareto --limit 10
+      negotiator compose --issue six-party --parties DPRK,USA --pareto --limit 10
       negotiator compose --issue kaesong --format json
     """
     from negotiator.cli.progress import ProgressBar

@@ -176,6 +176,11 @@ def compose_csv(catalogue: Catalogue, result: ComposeResult) -> Table:
     return Table((first, "step", "move", "actor", "qty", "unit"), rows, title=status_line(result))
 
 
+def _number(value: float | None) -> float | int | None:
+    """A quantity for JSON: whole numbers as integers."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
 def compose_document(result: ComposeResult) -> dict[str, Any]:
     """The JSON document of ``compose``, with every key whatever the outcome (``frontier_complete``
     only with ``--pareto``); ``gap`` is null when option 1 is proven best."""
@@ -186,7 +191,7 @@ def compose_document(result: ComposeResult) -> dict[str, Any]:
         "options": [
             {
                 "rank": o.rank,
-                "steps": [[{"move": p.move, "qty": p.qty} for p in step] for step in o.steps],
+                "steps": [[{"move": p.move, "qty": _number(p.qty)} for p in step] for step in o.steps],
                 "satisfied": list(o.satisfied),
                 "min_gain": o.min_gain,
                 "total_gain": o.total_gain,
