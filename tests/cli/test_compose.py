@@ -226,3 +226,20 @@ def test_each_mistake_is_one_error_line_and_writes_nothing(korea, args, message)
 def test_zopa_mistakes_are_one_error_line(korea, args, message):
     outcome = korea("zopa", *args)
     assert outcome.exit_code == 1 and outcome.error_lines == [f"Error: {message}"]
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+def test_off_a_terminal_compose_says_nothing_on_stderr(korea):
+    assert korea.ok("compose", "--issue", "kaesong", "--steps", "2").stderr == ""
+
+
+def test_on_a_terminal_the_progress_bar_fills_towards_the_time_limit_and_is_erased(korea, monkeypatch):
+    from negotiator.cli import progress
+
+    monkeypatch.setattr(progress, "DEFAULT_DELAY", 0.0)
+    monkeypatch.setattr(progress, "_isatty", lambda stream: True)
+    stderr = korea.ok("compose", "--issue", "kaesong", "--steps", "2", "--save-as", "shown").stderr
+    assert "composing [" in stderr and "/30 s" in stderr
+    assert stderr.endswith("\r\x1b[Ksaved option 1 as package shown\n")

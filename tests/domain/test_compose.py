@@ -14,10 +14,12 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negotiator.domain.composing import compose
+from negotiator.domain.composing import Request, compose
 from negotiator.domain.evaluate import Checker
 from negotiator.domain.metrics import package_metrics
+from negotiator.domain.sequencing import sequence
 from tests.domain.compose_brute import dominated, reference, scenario
+from tests.domain.test_sequencing import random_scenario
 
 SCALE = 10 if os.environ.get("NEGOTIATOR_THOROUGH") else 1
 SEEDS = st.integers(min_value=0, max_value=10**9)
@@ -27,7 +29,7 @@ def examples(count: int):
     return settings(max_examples=count * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@examples(40)
+@examples(100)
 @given(SEEDS)
 def test_each_option_has_the_brute_force_optimum_of_what_remains(seed):
     """Option 1 has the best objective values of every allowed package; option k the best of the
@@ -50,7 +52,7 @@ def test_each_option_has_the_brute_force_optimum_of_what_remains(seed):
     assert len(result.options) == min(3, distinct)
 
 
-@examples(40)
+@examples(100)
 @given(SEEDS)
 def test_every_proposed_package_is_what_the_evaluator_says_it_is(seed):
     sc = scenario(seed)
@@ -77,7 +79,7 @@ def test_every_proposed_package_is_what_the_evaluator_says_it_is(seed):
                 assert placed.qty is None or float(placed.qty).is_integer()
 
 
-@examples(40)
+@examples(100)
 @given(SEEDS)
 def test_named_conflicts_cannot_all_hold_and_each_is_needed(seed):
     """The conditions named when not every considered party can be satisfied (or when no
@@ -97,7 +99,7 @@ def test_named_conflicts_cannot_all_hold_and_each_is_needed(seed):
         assert any(wanted - {member} <= c.holding for c in candidates), f"{member} is not needed"
 
 
-@examples(30)
+@examples(60)
 @given(SEEDS)
 def test_the_pareto_frontier_is_the_brute_force_frontier(seed):
     """Every point is a gain vector no allowed package satisfying every considered party
@@ -121,3 +123,25 @@ def test_the_pareto_frontier_is_the_brute_force_frontier(seed):
         same = [c for c in eligible if c.gains == option.gains]
         best = min((c.max_exposure, c.total_exposure, len(c.moves)) for c in same)
         assert (option.max_exposure, option.total_exposure, option.moves) == best
+
+
+@examples(40)
+@given(SEEDS)
+def test_with_every_move_required_compose_orders_them_as_well_as_sequence_does(seed):
+    """The sequence special case: with a package's moves as the pool, all of them required and
+    every party considered, the gains are fixed, so compose's priorities are the sequencer's
+    but for the last (fewest moves instead of fewest moved): both find the same number of
+    parties satisfied, the same largest and total exposure."""
+    catalogue, package, asked = random_scenario(seed)
+    moves = tuple(p.move for _, p in package.placements())
+    ordered = sequence(catalogue, package, steps=asked)
+    request = Request(pool=moves, required=moves, steps=asked or len(package.steps),
+                      parties=tuple(p.code for p in catalogue.parties), origin=package)
+    composed = compose(catalogue, request, time_limit=None)
+    if ordered.best is None:
+        assert composed.status == "infeasible" and composed.options == ()
+        return
+    best, reference_best = composed.best, ordered.best
+    assert best.move_set == frozenset(moves)
+    assert (len(best.satisfied), best.max_exposure, best.total_exposure) == (
+        len(reference_best.satisfied), reference_best.max_exposure, reference_best.total_exposure)
