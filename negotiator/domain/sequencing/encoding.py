@@ -181,8 +181,8 @@ class Encoding:
         return self.balance(party, self.problem.steps - 1)
 
     def gain_range(self, party: str) -> tuple[int, int]:
-        """The least and the most the party can gain from the placements (absent ones count 0
-        when presence varies, as do fixed placements' values in the bounds' other side)."""
+        """The least and the most the party can gain: every present placement counts, an
+        optional one either its value or nothing."""
         values = self.problem.values[party]
         fixed = sum(v for i, v in enumerate(values) if self.presence[i] is True)
         low = fixed + sum(min(v, 0) for i, v in enumerate(values) if self.presence[i] is not True)

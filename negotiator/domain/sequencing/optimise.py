@@ -1,4 +1,5 @@
-"""Finding the best ordering: the solver's settings and the two solves that make one option.
+"""Finding the best ordering: the solver's settings, the lexicographic search over stages (which
+``compose`` runs with its own stages), and the two solves that make one ordering.
 
 The priorities of §5, in order: every rule holds (hard) and as many parties as possible are
 satisfied; the largest exposure of any party is as small as possible; the sum of the parties'

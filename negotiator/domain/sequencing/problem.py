@@ -1,8 +1,11 @@
-"""The sequencing problem, the clock of one ``sequence`` call, and the values it answers with.
+"""The solver's problem, the clock of one call, and the values ``sequence`` answers with.
 
-:class:`Problem` is what the solver works on: a package's placements in package order, the step
-count, the judged conditions, the parties and what each placement is worth to each party.
-:meth:`Problem.of` builds one and refuses what cannot be sequenced.  :class:`Clock` is the
+:class:`Problem` is what the solver works on: the placements (a package's, in package order, or
+a pool of candidate moves), the step count, the judged conditions, the parties and what each
+placement is worth to each party; also which placements are optional, which quantities are the
+solver's to choose, which conditions are hard and which decide each party.  :meth:`Problem.of`
+builds one for ``sequence`` and refuses what cannot be sequenced; ``compose`` builds its own
+(``negotiator.domain.composing.request``).  :class:`Clock` is the
 deadline shared by every solve of one call, and the progress reporter.  :class:`Option`,
 :class:`Conflict`, :class:`SequenceResult`, :class:`Progress` and :class:`OutOfTime` are what
 ``sequence`` returns, reports and raises.
