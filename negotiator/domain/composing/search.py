@@ -119,8 +119,10 @@ def settle_quantities(encoding: Encoding, goals: Goals, found: Composed, clock: 
         model.clear_assumptions()
     if status not in ("OPTIMAL", "FEASIBLE"):
         return found
+    # The moves and steps are fixed, so gains and exposures are too; the satisfied parties are
+    # read again, since a quantity could satisfy one more when the search before was cut short.
     settled = read(encoding, goals, solver)
-    return Composed(found.rank, settled.steps, found.satisfied, found.gains, found.max_exposure,
+    return Composed(found.rank, settled.steps, settled.satisfied, found.gains, found.max_exposure,
                     found.total_exposure, found.proven)
 
 
