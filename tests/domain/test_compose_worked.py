@@ -242,8 +242,11 @@ def test_the_gap_reads_the_bound_of_the_stage_that_was_stopped():
     class Stopped:
         best_objective_bound = weight * 3 + 5.0  # least gain at most 3 (with a total of 5)
 
-    assert goals.gap("min gain, then total gain", Stopped(), {"min gain": 2}) == Gap("min gain", 2, 3)
-    assert goals.gap("parties satisfied", None, {"parties satisfied": 1}) == Gap("parties satisfied", 1, None)
+    assert goals.gap("min gain, then total gain", Stopped(), "FEASIBLE", {"min gain": 2}) == Gap("min gain", 2, 3)
+    # Stopped before finding anything: no bound to trust; a bound below the answer is none either.
+    assert goals.gap("min gain, then total gain", Stopped(), "UNKNOWN", {"min gain": 2}) == Gap("min gain", 2, None)
+    assert goals.gap("min gain, then total gain", Stopped(), "FEASIBLE", {"min gain": 4}) == Gap("min gain", 4, None)
+    assert goals.gap("parties satisfied", None, "", {"parties satisfied": 1}) == Gap("parties satisfied", 1, None)
 
 
 def test_a_result_stopped_by_the_time_limit_says_how_far_it_may_be_from_the_best():
@@ -289,3 +292,16 @@ def test_a_saved_option_is_a_fresh_draft_based_on_the_package_it_came_from():
     assert based.package.based_on == "drafted" and based.package.steps[0].label == "Opening"
     assert based.note.startswith("composed from a pool of 3 moves into 1 steps (option 1, objective maxmin, proven "
                                  "optimal): 2/2 parties satisfied, gains A 2, B 2")
+
+
+@pytest.mark.parametrize(
+    ("gap", "text"),
+    [
+        (Gap("min gain", 2, 3), "min gain 2, at most 3 possible"),
+        (Gap("max exposure", 3, 1), "max exposure 3, at least 1 possible"),
+        (Gap("max exposure", 2, 2), "max exposure 2, proven the best possible, but not what comes after it"),
+        (Gap("parties satisfied", 4, None), "parties satisfied 4, not searched further within the time limit"),
+    ],
+)
+def test_a_gap_reads_as_what_was_found_and_what_may_still_be_possible(gap, text):
+    assert gap.text() == text

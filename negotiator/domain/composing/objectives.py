@@ -52,7 +52,9 @@ class Gap(NamedTuple):
     def text(self) -> str:
         if self.bound is None:
             return f"{self.priority} {self.found}, not searched further within the time limit"
-        if self.priority in ("max exposure",):
+        if self.bound == self.found:
+            return f"{self.priority} {self.found}, proven the best possible, but not what comes after it"
+        if self.priority == "max exposure":
             return f"{self.priority} {self.found}, at least {self.bound} possible"
         return f"{self.priority} {self.found}, at most {self.bound} possible"
 
@@ -203,19 +205,21 @@ class Goals:
                                  (lambda v: math.floor(v + 1e-6)) if maximise else (lambda v: math.ceil(v - 1e-6)))
         return {name: found}, {name: bound}
 
-    def gap(self, stage: str, solver: Any, found: dict[str, int]) -> Gap:
+    def gap(self, stage: str, solver: Any, status: str, found: dict[str, int]) -> Gap:
         """The gap of a stage the time limit stopped: the answer's value on its headline part
-        (``found``: the answer's metrics by headline name) and the solver's bound, if any."""
+        (``found``: the answer's metrics by headline name) and the bound the solver proved, if
+        it proved one.  A solve stopped before it found anything (``status`` other than
+        FEASIBLE) has no bound to trust; nor has one whose bound is on the wrong side of the
+        answer."""
         name, _ = self.headline(stage, 0)
         value = found.get(name, 0)
-        if solver is None:
+        if solver is None or status != "FEASIBLE":
             return Gap(name, value, None)
-        maximise = stage != EXPOSURE
-        try:
-            raw = solver.best_objective_bound
-        except Exception:  # noqa: BLE001 (no bound when the solve never started)
-            return Gap(name, value, None)
+        raw = solver.best_objective_bound
         if not math.isfinite(raw):
             return Gap(name, value, None)
+        maximise = stage != EXPOSURE
         _, bound = self.headline(stage, raw, (lambda v: math.floor(v + 1e-6)) if maximise else (lambda v: math.ceil(v - 1e-6)))
+        if (bound < value) if maximise else (bound > value):
+            return Gap(name, value, None)
         return Gap(name, value, bound)

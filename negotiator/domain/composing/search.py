@@ -152,7 +152,7 @@ def best(prepared: Prepared, clock: Clock, exclude: Sequence[Collection[str]] = 
     found = settle_quantities(encoding, goals, solved.solution, clock)
     gap = None
     if not solved.proven:
-        gap = goals.gap(solved.stopped or "", solved.stopped_with, headlines(found, goals))
+        gap = goals.gap(solved.stopped or "", solved.stopped_with, solved.stopped_status, headlines(found, goals))
     found = Composed(found.rank, found.steps, found.satisfied, found.gains, found.max_exposure,
                      found.total_exposure, solved.proven)
     return solved.first, found, gap, goals.exact_product

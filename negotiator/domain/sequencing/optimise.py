@@ -121,14 +121,15 @@ class Stage(NamedTuple):
 class Solved(Generic[T]):
     """What a lexicographic search established: the status of its first solve, the solution read
     after the last stage that found one (None when none did), whether every stage was proven
-    optimal, and, when one was not, that stage's name and the solver that stopped on it (for the
-    gap between what was found and the bound proven)."""
+    optimal, and, when one was not, that stage's name, the solver that stopped on it and that
+    solve's status (for the gap between what was found and the bound proven)."""
 
     first: str
     solution: T | None
     proven: bool
     stopped: str | None = None
     stopped_with: Any = None
+    stopped_status: str = ""
 
 
 def lexicographic(
@@ -151,6 +152,7 @@ def lexicographic(
     solution: T | None = None
     stopped: str | None = None
     stopped_with: Any = None
+    stopped_status = ""
     for number, stage in enumerate(stages):
         model.clear_objective()
         if not isinstance(stage.goal, int):
@@ -162,11 +164,11 @@ def lexicographic(
         first = first or status
         if status not in ("OPTIMAL", "FEASIBLE"):
             if solution is None:
-                return Solved(first, None, False, stage.name, made)
-            proven, stopped, stopped_with = False, stage.name, made
+                return Solved(first, None, False, stage.name, made, status)
+            proven, stopped, stopped_with, stopped_status = False, stage.name, made, status
             break  # out of time mid-way: keep the previous stage's solution
         if status != "OPTIMAL" and proven:
-            proven, stopped, stopped_with = False, stage.name, made
+            proven, stopped, stopped_with, stopped_status = False, stage.name, made, status
         solution = read(made)
         if number == len(stages) - 1:
             break
@@ -178,7 +180,7 @@ def lexicographic(
             if proven:
                 proven, stopped, stopped_with = False, stages[number + 1].name, None
             break
-    return Solved(first, solution, proven, stopped, stopped_with)
+    return Solved(first, solution, proven, stopped, stopped_with, stopped_status)
 
 
 def best(problem: Problem, clock: Clock, exclude: Sequence[Assignment] = ()) -> tuple[str, Option | None]:
