@@ -113,7 +113,7 @@ def test_no_package_giving_everyone_at_least_1_names_the_floors_that_collide():
     assert result.status == "infeasible" and result.rules_conflict
     # Only z is left, and it gives A nothing.
     assert set(result.conflicts) == {("A", None, "balance >= 1"), (None, None, "excludes x"), (None, None, "excludes y")}
-    assert status_line(result) == ("No package of 1 steps from a pool of 3 moves obeys every rule and gives every "
+    assert status_line(result) == ("No package of 1 step from a pool of 3 moves obeys every rule and gives every "
                                    "considered party a gain of at least 1: these cannot all hold (dropping any one "
                                    "of them makes the rest possible)")
 
@@ -123,7 +123,7 @@ def test_required_moves_take_part_in_conflicts_as_required():
     assert result.status == "infeasible"
     assert set(result.conflicts) == {(None, None, "excludes y if includes x"), ("(required)", None, "includes x"),
                                      ("(required)", None, "includes y")}
-    assert status_line(result) == ("No package of 1 steps from a pool of 3 moves obeys every rule and holds every "
+    assert status_line(result) == ("No package of 1 step from a pool of 3 moves obeys every rule and holds every "
                                    "required move: these cannot all hold (dropping any one of them makes the rest "
                                    "possible)")
 
@@ -253,7 +253,7 @@ def test_a_result_stopped_by_the_time_limit_says_how_far_it_may_be_from_the_best
     option = Composed(1, ((Placed("x", None),),), ("A", "B"), {"A": 2, "B": 2}, 0, 0, False)
     result = ComposeResult("feasible", "maxmin", ("A", "B"), ("x", "y", "z"), 1, (option,), gap=Gap("min gain", 2, 3),
                            time_limit=30)
-    assert status_line(result) == ("Best package of 1 move in 1 steps from a pool of 3 moves (objective maxmin): best "
+    assert status_line(result) == ("Best package of 1 move in 1 step from a pool of 3 moves (objective maxmin): best "
                                    "found, not proven optimal (time limit); min gain 2, at most 3 possible")
     assert compose_document(result)["gap"] == {"priority": "min gain", "found": 2, "bound": 3}
 
@@ -271,7 +271,7 @@ def test_the_document_has_the_keys_of_the_compose_shape():
 def test_the_tables_are_the_options_side_by_side_then_a_grid_per_option():
     result = compose(TRADE, trade(alternatives=1))
     options, first, second = compose_tables(TRADE, result)
-    assert options.title == "Best package of 1 move in 1 steps from a pool of 3 moves (objective maxmin): proven optimal"
+    assert options.title == "Best package of 1 move in 1 step from a pool of 3 moves (objective maxmin): proven optimal"
     assert options.headers == ("metric", "option 1", "option 2")
     assert {row[0]: row[1:] for row in options.rows} == {
         "parties satisfied": ("2/2", "2/2"), "satisfied": ("A B", "A B"), "A gain": (2, 1), "B gain": (2, 6),
@@ -290,7 +290,7 @@ def test_a_saved_option_is_a_fresh_draft_based_on_the_package_it_came_from():
     assert saved.package.name == "proposal" and saved.package.status == "draft" and saved.package.based_on is None
     based = saved_package(result, result.options[0], "proposal", origin)
     assert based.package.based_on == "drafted" and based.package.steps[0].label == "Opening"
-    assert based.note.startswith("composed from a pool of 3 moves into 1 steps (option 1, objective maxmin, proven "
+    assert based.note.startswith("composed from a pool of 3 moves into 1 step (option 1, objective maxmin, proven "
                                  "optimal): 2/2 parties satisfied, gains A 2, B 2")
 
 

@@ -28,8 +28,12 @@ class SavedOption(NamedTuple):
     note: str
 
 
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 def _moves(count: int) -> str:
-    return f"{count} move{'s' if count != 1 else ''}"
+    return _count(count, "move")
 
 
 def _pool(result: ComposeResult) -> str:
@@ -51,11 +55,11 @@ def status_line(result: ComposeResult) -> str:
     """One line saying what compose established."""
     if result.status == "infeasible":
         if result.pareto and not result.rules_conflict:
-            line = f"No package of {result.steps} steps from {_pool(result)} satisfies every considered party"
+            line = f"No package of {_count(result.steps, 'step')} from {_pool(result)} satisfies every considered party"
             if result.unnamed:
                 return f"{line}; {_unnamed(result)}"
             return f"{line}: see the conflicting conditions"
-        line = f"No package of {result.steps} steps from {_pool(result)} {_hard(result)}"
+        line = f"No package of {_count(result.steps, 'step')} from {_pool(result)} {_hard(result)}"
         if result.unnamed:
             return f"{line}; {_unnamed(result)}"
         return f"{line}: these cannot all hold (dropping any one of them makes the rest possible)"
@@ -63,9 +67,9 @@ def status_line(result: ComposeResult) -> str:
         count = len(result.options)
         complete = "complete" if result.frontier_complete else "incomplete (limit or time limit reached)"
         return (f"Pareto frontier of the gains of {', '.join(result.parties)} from {_pool(result)} in "
-                f"{result.steps} steps: {count} point{'s' if count != 1 else ''}, {complete}")
+                f"{_count(result.steps, 'step')}: {_count(count, 'point')}, {complete}")
     best = result.options[0]
-    head = (f"Best package of {_moves(best.moves)} in {result.steps} steps from {_pool(result)} "
+    head = (f"Best package of {_moves(best.moves)} in {_count(result.steps, 'step')} from {_pool(result)} "
             f"(objective {result.objective})")
     if result.status == "optimal":
         return f"{head}: proven optimal"
@@ -228,7 +232,7 @@ def saved_package(result: ComposeResult, option: Composed, name: str, origin: Pa
                      + f", considering {', '.join(result.parties)}."),
     )
     proof = "proven optimal" if option.proven else "not proven optimal"
-    note = (f"composed from {_pool(result)} into {len(option.steps)} steps ({what} {option.rank}, "
+    note = (f"composed from {_pool(result)} into {_count(len(option.steps), 'step')} ({what} {option.rank}, "
             f"objective {result.objective}, {proof}): {len(option.satisfied)}/{len(result.parties)} parties "
             f"satisfied, gains {_gains(option)}, max exposure {option.max_exposure}, "
             f"total exposure {option.total_exposure}, {_moves(option.moves)}")
