@@ -305,3 +305,16 @@ def test_a_saved_option_is_a_fresh_draft_based_on_the_package_it_came_from():
 )
 def test_a_gap_reads_as_what_was_found_and_what_may_still_be_possible(gap, text):
     assert gap.text() == text
+
+
+def test_loading_compose_loads_no_ortools():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, negotiator.domain.composing, negotiator.domain.composing.search, "
+        "negotiator.domain.composing.pareto, negotiator.domain.composing.report, negotiator.domain.zopa\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'ortools'))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

@@ -680,3 +680,27 @@ def test_loading_the_sequencer_loads_no_ortools():
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_an_absent_placement_is_not_counted_as_moved():
+    """With usa.aid optional and left out, the other three keep their steps: nothing is moved,
+    although the absent placement waits in the last step rather than its own first one."""
+    from ortools.sat.python import cp_model
+
+    from negotiator.domain.evaluate import effective_conditions
+    from negotiator.domain.metrics import move_values
+    from negotiator.domain.sequencing import Problem
+    from negotiator.domain.sequencing.encoding import Encoding
+    from negotiator.domain.sequencing.literals import negate, value_in
+
+    catalogue, package = freeze_for_freeze()
+    problem = Problem.of(catalogue, package, 3, effective_conditions(catalogue), move_values(catalogue))
+    encoding = Encoding(problem, optional=["usa.aid"])
+    encoding.require(negate(encoding.present("usa.aid")))
+    _, _, moved = encoding.parts()
+    encoding.model.minimize(moved)
+    solver = cp_model.CpSolver()
+    assert solver.status_name(solver.solve(encoding.model)) == "OPTIMAL"
+    option = encoding.read(solver)
+    assert option.steps == (("usa.delist",), ("dprk.inspect",), ("dprk.freeze",))
+    assert option.moved == value_in(solver, moved) == 0

@@ -17,8 +17,8 @@ constant True and folds away: the model is exactly the order model above.  A pla
 instead.  An absent placement waits in the last step (``y`` false before it), so that absent
 moves do not multiply the solutions, a placement in an earlier step is present, and "placed by
 step t" is ``y[i][t]`` before the last step and ``presence[i]`` at it -- no new literal.  The
-atoms read "present and ..."; the non-empty-steps rule counts present placements only; hints,
-exclusions and :meth:`Encoding.placed` read presence.
+atoms read "present and ..."; the non-empty-steps rule, ``moved``, hints, exclusions and
+:meth:`Encoding.placed` count present placements only.
 
 **Quantities.**  A placement's quantity is the constant of the package, except for the moves of
 ``Problem.free``, whose quantity is an integer variable (see :meth:`Encoding.quantity`): a
@@ -357,8 +357,12 @@ class Encoding:
                 highest = max(e if isinstance(e, int) else self.upper[e.index] for e in exposures)
                 worst = self.model.new_int_var(0, highest, "max_exposure")
                 self.model.add_max_equality(worst, exposures)
-            kept = [self.x[i][t] for i, t in enumerate(problem.original) if t < problem.steps]
-            moved = len(problem.moves) - sum(as_int(literal) for literal in kept)
+            # Placements present and in their original step; an absent one is not moved.
+            kept = [
+                self.x[i][t] if self.presence[i] is True else self.conjunction([self.presence[i], self.x[i][t]])
+                for i, t in enumerate(problem.original) if t < problem.steps
+            ]
+            moved = sum(as_int(p) for p in self.presence) - sum(as_int(literal) for literal in kept)
             self._cache["parts"] = (worst, sum(exposures), moved)
         return self._cache["parts"]
 
@@ -448,6 +452,9 @@ class Encoding:
             satisfied=satisfied,
             max_exposure=max(exposures, default=0),
             total_exposure=sum(exposures),
-            moved=sum(1 for t, o in zip(assigned, problem.original) if t != o),
+            moved=sum(
+                1 for t, o, present in zip(assigned, problem.original, self.presence)
+                if t != o and holds_in(solver, present)
+            ),
             proven=False,
         )
