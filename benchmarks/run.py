@@ -5,7 +5,7 @@
 
 Each figure stands beside the baseline it is compared to, measured in the same run (the shared
 machines are noisy, so only ratios and counts mean something), the target and pass/FAIL.  The
-individual scripts (startup.py, bulk_check.py, sequencing.py, export.py, report.py) give more detail on
+individual scripts (startup.py, bulk_check.py, sequencing.py, composing.py, export.py, report.py) give more detail on
 their own bar.  Exits 1 when a bar is missed.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bulk_check, export, report, sequencing, startup  # noqa: E402
+from benchmarks import bulk_check, composing, export, report, sequencing, startup  # noqa: E402
 from benchmarks.measure import NEGOTIATOR, Bar, peak_mib, print_table  # noqa: E402
 
 CONDITIONS = 60
@@ -76,6 +76,33 @@ def sequencing_bars(sizes: list[int], seeds: int) -> list[Bar]:
     return bars
 
 
+def composing_bars(seeds: int) -> list[Bar]:
+    """Both composition bars (each the worst of its cases, beside the median time ``sequence``
+    takes to order every move of the same catalogue), and the peak memory of all of them."""
+    cases = composing.cases(seeds)
+    bars = []
+    targets = {"40": "≤ 10 s, proven optimal or conflicts named",
+               "150": "≤ 30 s, valid, most parties satisfied, gap shown"}
+    for size, shape in composing.SIZES.items():
+        group = [c for c in cases if c["size"] == size and c["variant"] != "time-limited"]
+        bars.append(Bar(
+            f"composition: pool of {size} moves, {shape['parties']} parties, {shape['conditions']} conditions, "
+            f"{shape['steps']} steps, maxmin (worst of {len(group)})",
+            max(c["seconds"] for c in group), "s",
+            statistics.median(c["baseline_seconds"] for c in group), "sequence of the same moves, median",
+            targets[size], all(composing.passed(c) for c in group),
+        ))
+    limited = [c for c in cases if c["variant"] == "time-limited"]
+    bars.append(Bar(
+        f"composition: pool of 150, --time-limit {composing.SHORT_LIMIT:g} (worst of {len(limited)}): answer and gap",
+        max(c["seconds"] for c in limited), "s", None, "; ".join(c["gap"] or "proven" for c in limited),
+        "valid, on time, gap shown", all(composing.passed(c) for c in limited),
+    ))
+    memory = max(c["peak_mib"] for c in cases)
+    bars.append(Bar("composition: peak memory", memory, "MiB", None, "", "≤ 500 MiB", memory <= composing.BAR_MIB))
+    return bars
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
@@ -83,6 +110,7 @@ def main() -> int:
     bars: list[Bar] = []
     bars += startup.run(repeat=5 if args.quick else 9)
     bars += sequencing_bars([25, 100] if args.quick else [25, 50, 100, 200], seeds=1 if args.quick else 3)
+    bars += composing_bars(seeds=1 if args.quick else 3)
     bars += export.run(repeat=3 if args.quick else 7)
     bars += report.run(repeat=3 if args.quick else 5)
     # Last: counting its SQL statements runs `check --all` inside this process, and on Linux a

@@ -35,6 +35,8 @@ COMMAND_MODULES = [
     ("negotiator.cli.matrix", "matrix"),
     ("negotiator.cli.sequence", "compare"),
     ("negotiator.cli.sequence", "sequence"),
+    ("negotiator.cli.compose", "compose"),
+    ("negotiator.cli.compose", "zopa"),
     ("negotiator.cli.packages", "package"),
     ("negotiator.cli.packages", "track"),
     ("negotiator.cli.packages", "status"),

@@ -76,12 +76,16 @@ dominance
 Pareto
     Among some packages, one is Pareto-optimal in gains when no other gives every party at least
     as much and one party more. The Pareto frontier is the set of such packages: moving along
-    it, one party's gain is bought with another's.
+    it, one party's gain is bought with another's. "compare" marks the Pareto-optimal packages
+    among those it is given; "compose --pareto" finds the frontier among every package that
+    satisfies the parties it considers, one package for each point.
 
 ZOPA
     The zone of possible agreement on a quantity. For a move with a unit (the Kaesong wage in
-    USD/month), the quantities every party accepts, found by intersecting their bounds; when it
-    is empty, the parties whose bounds clash are named (DPRK >= 300, ROK <= 80: no agreement).
+    USD/month), each party accepts the quantities its position's bound and its conditions on
+    that quantity alone allow; the zone is where they all meet. When it is empty, the fewest
+    parties whose demands cannot meet are named (DPRK >= 300, ROK <= 80: no agreement).
+    "compose" aims a quantity at the middle of the zone.
 """
 
 

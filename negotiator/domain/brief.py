@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from negotiator.domain.compare import pareto_optimal  # noqa: F401  (Pareto-optimality is decided there)
 from negotiator.domain.errors import InvalidValue
 from negotiator.domain.evaluate import Checker, ConditionResult, PackageCheck
 from negotiator.domain.metrics import PackageMetrics, move_values, package_metrics
@@ -273,25 +274,14 @@ def _package_brief(catalogue: Catalogue, package: Package, check: PackageCheck, 
     )
 
 
-def pareto_optimal(gains: Sequence[dict[str, int]]) -> list[bool]:
-    """For each gains vector, whether no other one gives every party at least as much and some
-    party more."""
-
-    def dominated_by(other: dict[str, int], mine: dict[str, int]) -> bool:
-        return all(other[p] >= mine[p] for p in mine) and any(other[p] > mine[p] for p in mine)
-
-    return [not any(dominated_by(other, mine) for other in gains if other is not mine) for mine in gains]
-
-
 def _comparison(catalogue: Catalogue, packages: Sequence[Package]) -> ComparisonBrief:
     from negotiator.domain.compare import compare, comparison_table
 
     comparison = compare(catalogue, packages)
     gains = [{p: m.gain for p, m in c.metrics.parties.items()} for c in comparison.packages]
-    optimal = pareto_optimal(gains)
     points = tuple(
-        GainPoint(c.name, g, c.metrics.min_gain, c.metrics.total_gain, len(c.satisfied), best)
-        for c, g, best in zip(comparison.packages, gains, optimal)
+        GainPoint(c.name, g, c.metrics.min_gain, c.metrics.total_gain, len(c.satisfied), c.pareto_optimal)
+        for c, g in zip(comparison.packages, gains)
     )
     return ComparisonBrief(comparison_table(comparison), points)
 

@@ -8,11 +8,21 @@ analyst reads each package down a column) and ``comparison_document`` into the J
 
 Dominance (§4): A dominates B when, for every party, A's gain is at least B's and A's exposure at
 most B's, A satisfies every party B satisfies, and at least one of these comparisons is strict.
+
+Among the packages given, ``compare`` also marks those that are Pareto-optimal in gains (no
+other gives every party at least as much and some party more) and those that are best by each
+objective of ``compose``: *maxmin* (the largest least gain, then the largest total), *total* (the
+largest total, then the largest least gain) and *nash* (the largest product of the gains, among
+packages in which each party gains at least 1).  These look at the parties with something at
+stake: those to which some move placed in one of the packages is worth something (gained or
+lost).  A party that no placed move concerns gains 0 everywhere; counting it would make every
+least gain 0 and no Nash product possible.  Ties are all marked best.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from negotiator.domain.evaluate import Checker, PackageCheck
@@ -20,14 +30,19 @@ from negotiator.domain.metrics import PackageMetrics, move_values, package_metri
 from negotiator.domain.model import Catalogue, Package
 from negotiator.domain.table import Table
 
+OBJECTIVES = ("maxmin", "total", "nash")
+
 
 class Compared(NamedTuple):
-    """One package in a comparison."""
+    """One package in a comparison: its metrics and verdicts, dominance, whether it is
+    Pareto-optimal in gains among those compared, and the objectives it is best by."""
 
     metrics: PackageMetrics
     check: PackageCheck
     dominated_by: tuple[str, ...]
     dominates: tuple[str, ...]
+    pareto_optimal: bool = False
+    best_by: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -56,6 +71,51 @@ def dominates(a: PackageMetrics, a_satisfied: frozenset[str], b: PackageMetrics,
     return strict
 
 
+def pareto_optimal(gains: Sequence[Mapping[str, int]]) -> list[bool]:
+    """For each gains vector, whether no other one gives every party at least as much and some
+    party more."""
+
+    def dominated_by(other: Mapping[str, int], mine: Mapping[str, int]) -> bool:
+        return all(other[p] >= mine[p] for p in mine) and any(other[p] > mine[p] for p in mine)
+
+    return [not any(dominated_by(other, mine) for other in gains if other is not mine) for mine in gains]
+
+
+def objective_key(objective: str, gains: Mapping[str, int]) -> tuple[int, ...] | None:
+    """How good ``gains`` are by an objective, larger is better (None: not eligible, a Nash
+    product with a party gaining less than 1)."""
+    least, total = min(gains.values(), default=0), sum(gains.values())
+    if objective == "maxmin":
+        return (least, total)
+    if objective == "total":
+        return (total, least)
+    if objective == "nash":
+        return (math.prod(gains.values()),) if least >= 1 else None
+    raise ValueError(f"unknown objective {objective!r}")
+
+
+def best_by(gains: Sequence[Mapping[str, int]]) -> list[tuple[str, ...]]:
+    """For each gains vector, the objectives (maxmin, total, nash) by which it is best (ties
+    are all best)."""
+    marks: list[list[str]] = [[] for _ in gains]
+    for objective in OBJECTIVES:
+        keys = [objective_key(objective, g) for g in gains]
+        eligible = [k for k in keys if k is not None]
+        if not eligible:
+            continue
+        top = max(eligible)
+        for i, key in enumerate(keys):
+            if key == top:
+                marks[i].append(objective)
+    return [tuple(m) for m in marks]
+
+
+def at_stake(packages: Sequence[Package], values: Mapping[str, Mapping[str, int]], parties: Sequence[str]) -> list[str]:
+    """The parties to which some move placed in one of ``packages`` is worth something."""
+    placed = {p.move for package in packages for _, p in package.placements()}
+    return [party for party in parties if any(values.get(m, {}).get(party, 0) != 0 for m in placed)]
+
+
 def compare(catalogue: Catalogue, packages: Sequence[Package]) -> Comparison:
     """Metrics, check verdicts and dominance of ``packages`` (in the order given)."""
     values = move_values(catalogue)
@@ -75,7 +135,13 @@ def compare(catalogue: Catalogue, packages: Sequence[Package]) -> Comparison:
             if j != i and dominates(metrics, satisfied[i], measured[j][0], satisfied[j])
         )
         compared.append(Compared(metrics, check, above, below))
-    return Comparison(tuple(p.code for p in catalogue.parties), tuple(compared))
+    stakes = at_stake(packages, values, [p.code for p in catalogue.parties])
+    gains = [{p: metrics.parties[p].gain for p in stakes} for metrics, _ in measured]
+    marked = [
+        c._replace(pareto_optimal=optimal, best_by=best)
+        for c, optimal, best in zip(compared, pareto_optimal(gains), best_by(gains))
+    ]
+    return Comparison(tuple(p.code for p in catalogue.parties), tuple(marked))
 
 
 def comparison_table(comparison: Comparison) -> Table:
@@ -107,6 +173,8 @@ def comparison_table(comparison: Comparison) -> Table:
     rows += [
         row("dominates", lambda p: ", ".join(p.dominates)),
         row("dominated by", lambda p: ", ".join(p.dominated_by)),
+        row("Pareto-optimal (gains)", lambda p: p.pareto_optimal),
+        row("best by", lambda p: ", ".join(p.best_by)),
     ]
     names = ", ".join(p.name for p in packages)
     return Table(("metric", *(p.name for p in packages)), tuple(rows), title=f"Comparison of {names}")
@@ -125,6 +193,8 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
                 "min_gain": p.metrics.min_gain,
                 "total_gain": p.metrics.total_gain,
                 "dominated_by": list(p.dominated_by),
+                "pareto_optimal": p.pareto_optimal,
+                "best_by": list(p.best_by),
                 "parties": {
                     party: {
                         "satisfied": party in p.satisfied,

@@ -93,6 +93,8 @@ def test_compare_json_is_the_document_of_section_8(talks):
         "min_gain": 0,
         "total_gain": 3,
         "dominated_by": [],
+        "pareto_optimal": True,
+        "best_by": ["maxmin", "total"],
         "parties": {
             "DPRK": {"satisfied": True, "gain": 0, "exposure": 0, "first_move": 2, "first_gain": 1},
             "USA": {"satisfied": True, "gain": 3, "exposure": 3, "first_move": 1, "first_gain": 2},

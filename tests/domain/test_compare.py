@@ -7,11 +7,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiator.domain.compare import compare, comparison_document, comparison_table, dominates
+from negotiator.domain.compare import (
+    best_by,
+    compare,
+    comparison_document,
+    comparison_table,
+    dominates,
+    pareto_optimal,
+)
 from negotiator.domain.evaluate import Checker
 from negotiator.domain.matrices import balance_matrix
 from negotiator.domain.metrics import PackageMetrics, PartyMetrics, package_metrics
-from negotiator.domain.model import Bound, Catalogue, Condition, Move, Package, Party, Placement, Position, Step
+from negotiator.domain.model import (
+    Bound,
+    Catalogue,
+    Condition,
+    Move,
+    Package,
+    Party,
+    Placement,
+    Position,
+    Step,
+)
 
 CATALOGUE = Catalogue(
     parties=(Party("DPRK", "North"), Party("USA", "United States")),
@@ -101,12 +118,12 @@ def test_dominated_by_and_dominates_mirror_each_other():
             assert compared.name in by_name[other].dominates
 
 
-def test_json_document_has_exactly_the_keys_of_section_8():
+def test_json_document_has_the_keys_of_section_8_and_the_pareto_and_best_marks():
     document = comparison_document(compare(CATALOGUE, [AID_FIRST, FREEZE_FIRST]))
     assert list(document) == ["packages"]
     first = document["packages"][0]
     assert list(first) == ["package", "valid", "steps", "reciprocity", "max_exposure", "min_gain", "total_gain",
-                           "dominated_by", "parties"]
+                           "dominated_by", "pareto_optimal", "best_by", "parties"]
     assert first["package"] == "aid-first" and first["valid"] is False and first["steps"] == 3
     assert list(first["parties"]) == ["DPRK", "USA"]
     assert first["parties"]["USA"] == {"satisfied": True, "gain": 3, "exposure": 3, "first_move": 1, "first_gain": 2}
@@ -134,3 +151,58 @@ def test_balance_matrix_gives_each_party_balance_after_each_step_and_exposure():
         (3, "step 3", 0, 3),
         ("exposure", "", 0, 3),
     )
+
+
+# --- Pareto-optimal in gains, and best by each objective of compose ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("gains", "expected"),
+    [
+        ([{"P": 3, "Q": 1}, {"P": 1, "Q": 3}, {"P": 1, "Q": 1}], [True, True, False]),
+        ([{"P": 2, "Q": 2}, {"P": 2, "Q": 2}], [True, True]),
+        ([{"P": 2, "Q": 2}, {"P": 2, "Q": 3}], [False, True]),
+        ([{"P": -1, "Q": 5}], [True]),
+    ],
+    ids=["trade-off", "equal", "one-better-for-one", "alone"],
+)
+def test_pareto_optimal_packages_are_those_no_other_improves_for_every_party(gains, expected):
+    assert pareto_optimal(gains) == expected
+
+
+@pytest.mark.parametrize(
+    ("gains", "expected"),
+    [
+        # maxmin: least gain, then total; total: total, then least; nash: product, every gain >= 1
+        ([{"P": 2, "Q": 2}, {"P": 1, "Q": 5}, {"P": 0, "Q": 9}],
+         [("maxmin",), ("nash",), ("total",)]),
+        ([{"P": 3, "Q": 3}, {"P": 3, "Q": 3}], [("maxmin", "total", "nash"), ("maxmin", "total", "nash")]),
+        ([{"P": 0, "Q": 4}, {"P": -1, "Q": 9}], [("maxmin",), ("total",)]),
+        ([{"P": 2, "Q": 3}, {"P": 3, "Q": 2}, {"P": 1, "Q": 5}], [("maxmin", "nash"), ("maxmin", "nash"), ("total",)]),
+    ],
+    ids=["each-its-own", "ties-all-best", "no-nash-when-someone-gains-nothing", "ties-on-least-then-total"],
+)
+def test_best_by_each_objective_follows_its_definition(gains, expected):
+    assert best_by(gains) == expected
+
+
+def test_packages_with_the_same_moves_tie_on_everything_and_no_nash_when_a_party_gains_nothing():
+    # Each places all four moves: DPRK gains 3 + 2 - 3 - 2 = 0, USA 4 + 2 - 2 - 1 = 3.
+    comparison = compare(CATALOGUE, [AID_FIRST, FREEZE_FIRST, TOGETHER])
+    marks = {c.name: (c.pareto_optimal, c.best_by) for c in comparison.packages}
+    assert marks == {name: (True, ("maxmin", "total")) for name in ("aid-first", "freeze-first", "together")}
+
+
+def test_a_party_no_placed_move_concerns_does_not_spoil_the_least_gain_or_the_nash_product():
+    catalogue = Catalogue(CATALOGUE.parties + (Party("RUS", "Russia"),), (), CATALOGUE.moves, CATALOGUE.positions)
+    trio = package("trio", ["usa.aid", "usa.delist"], ["dprk.freeze"])  # DPRK 3 + 2 - 3 = 2, USA 4 - 2 - 1 = 1
+    pair = package("pair", ["usa.aid", "dprk.freeze"])  # DPRK 3 - 3 = 0, USA 4 - 2 = 2
+    worse = package("worse", ["usa.aid"], ["dprk.inspect"])  # DPRK 3 - 2 = 1, USA 2 - 2 = 0
+    comparison = compare(catalogue, [trio, pair, worse])
+    by_name = {c.name: c for c in comparison.packages}
+    assert by_name["trio"].best_by == ("maxmin", "total", "nash")  # least 1, total 3, product 2; RUS left out
+    assert by_name["pair"].best_by == () and by_name["worse"].best_by == ()
+    assert [c.pareto_optimal for c in comparison.packages] == [True, True, False]  # trio beats worse for both
+    rows = {row[0]: row[1:] for row in comparison_table(comparison).rows}
+    assert rows["Pareto-optimal (gains)"] == (True, True, False)
+    assert rows["best by"] == ("maxmin, total, nash", "", "")

@@ -303,8 +303,9 @@ def judged_outcomes(check) -> dict[str | None, list[bool]]:
 @given(SCENARIOS, st.randoms(use_true_random=False))
 def test_every_condition_literal_is_what_the_evaluator_says_when_moves_may_be_left_out(seed, rng):
     """With some placements optional (presence a variable, as composing a package needs), every
-    solution of the bare encoding -- each choice of present moves and of steps -- gives each
-    condition the value the evaluator gives the package of the present moves."""
+    solution of the bare encoding -- each choice of present moves and of steps for them, every
+    step holding a present move -- gives each condition the value the evaluator gives the
+    package of the present moves, and there is exactly one solution per such package."""
     from ortools.sat.python import cp_model
 
     from negotiator.domain.evaluate import effective_conditions
@@ -352,9 +353,15 @@ def test_every_condition_literal_is_what_the_evaluator_says_when_moves_may_be_le
     solver.parameters.num_workers = 1
     compare = Compare()
     assert solver.status_name(solver.solve(encoding.model, compare)) == "OPTIMAL"
-    # Every assignment of the placements to non-empty steps, times every choice of present moves.
-    surjections = sum((-1) ** k * math.comb(count, k) * (count - k) ** len(moves) for k in range(count + 1))
-    assert compare.seen == surjections * 2 ** len(optional)
+    # Every choice of present moves, times every assignment of the present ones to non-empty
+    # steps: an absent move waits in the last step, so it adds no solutions of its own.
+    def surjections(placed: int) -> int:
+        return sum((-1) ** k * math.comb(count, k) * (count - k) ** placed for k in range(count + 1))
+
+    expected = sum(
+        math.comb(len(optional), absent) * surjections(len(moves) - absent) for absent in range(len(optional) + 1)
+    )
+    assert compare.seen == expected
 
 
 # --- behaviours on hand-written cases ----------------------------------------------------------------
@@ -673,3 +680,27 @@ def test_loading_the_sequencer_loads_no_ortools():
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_an_absent_placement_is_not_counted_as_moved():
+    """With usa.aid optional and left out, the other three keep their steps: nothing is moved,
+    although the absent placement waits in the last step rather than its own first one."""
+    from ortools.sat.python import cp_model
+
+    from negotiator.domain.evaluate import effective_conditions
+    from negotiator.domain.metrics import move_values
+    from negotiator.domain.sequencing import Problem
+    from negotiator.domain.sequencing.encoding import Encoding
+    from negotiator.domain.sequencing.literals import negate, value_in
+
+    catalogue, package = freeze_for_freeze()
+    problem = Problem.of(catalogue, package, 3, effective_conditions(catalogue), move_values(catalogue))
+    encoding = Encoding(problem, optional=["usa.aid"])
+    encoding.require(negate(encoding.present("usa.aid")))
+    _, _, moved = encoding.parts()
+    encoding.model.minimize(moved)
+    solver = cp_model.CpSolver()
+    assert solver.status_name(solver.solve(encoding.model)) == "OPTIMAL"
+    option = encoding.read(solver)
+    assert option.steps == (("usa.delist",), ("dprk.inspect",), ("dprk.freeze",))
+    assert option.moved == value_in(solver, moved) == 0

@@ -5,6 +5,9 @@ steps.  It encodes the judged conditions (``negotiator.domain.evaluate.effective
 as an OR-Tools CP-SAT model, finds the best ordering by the priorities of §5 and, when not every
 party can be satisfied, names a minimal set of conflicting conditions.
 
+The same model serves ``negotiator.domain.composing``, which lets the solver choose the moves
+too: presence and quantities become variables, and nothing else changes.
+
 This package is the public API -- :func:`sequence`, :func:`arrange` and the values they use --
 and is split along the solver's seams:
 
@@ -13,7 +16,8 @@ and is split along the solver's seams:
 * ``encoding``: the CP-SAT model -- order, presence, balances and exposure, Boolean algebra
   over literals -- with ``literals`` for the constant-folding helpers;
 * ``atoms``: each construct of the condition language as a literal of that model;
-* ``optimise``: the solver's settings and the two solves that make one option;
+* ``optimise``: the solver's settings, the lexicographic search over stages, and the two solves
+  that make one ordering;
 * ``conflicts``: the minimal conflicting sets.
 
 ortools is imported inside the functions only, so loading this package costs nothing.

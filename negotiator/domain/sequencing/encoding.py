@@ -13,10 +13,16 @@ steps become clauses over ``y``, which propagate without arithmetic; the exactly
 every atom and every balance asks (through :meth:`Encoding.present` and
 :meth:`Encoding.placed_by`).  ``sequence`` keeps every move of the package, so each is the
 constant True and folds away: the model is exactly the order model above.  A placement named in
-``optional`` gets a Boolean variable instead, and the atoms and balances read "present and ..."
-(composing a package from a pool of moves builds on this).  So far only the atoms, the balances
-and the exposures honour it: the non-empty-steps constraint, ``moved``, hints and
-:meth:`Encoding.read` still count every placement as present.
+``optional`` (or ``Problem.optional``: composing a package from a pool) gets a Boolean variable
+instead.  An absent placement waits in the last step (``y`` false before it), so that absent
+moves do not multiply the solutions, a placement in an earlier step is present, and "placed by
+step t" is ``y[i][t]`` before the last step and ``presence[i]`` at it -- no new literal.  The
+atoms read "present and ..."; the non-empty-steps rule, ``moved``, hints, exclusions and
+:meth:`Encoding.placed` count present placements only.
+
+**Quantities.**  A placement's quantity is the constant of the package, except for the moves of
+``Problem.free``, whose quantity is an integer variable (see :meth:`Encoding.quantity`): a
+quantity atom on one is a literal reified on that variable's domain.
 
 **Balances and exposure.**  A party's balance after step t is a linear sum of ``placed_by``
 literals weighted by the placements' values; its exposure is an integer variable tied to those
@@ -29,7 +35,7 @@ made, never when this module is loaded.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from negotiator.domain import comparators
@@ -82,19 +88,44 @@ class Encoding:
                 model.add_exactly_one(exact)
             self.y.append(prefix)
             self.x.append(exact)
-        if n > 1:
-            for t in range(n):
-                model.add_bool_or([self.x[i][t] for i in range(count)])
         # The one place that says whether placement i is in the package (see the module's doc).
+        chosen = problem.optional.union(optional)
         self.presence: list[Lit] = [
-            model.new_bool_var(f"present{i}") if move in optional else True
+            model.new_bool_var(f"present{i}") if move in chosen else True
             for i, move in enumerate(problem.moves)
         ]
+        for i, present in enumerate(self.presence):
+            if present is not True and n > 1:
+                model.add_implication(self.y[i][n - 2], present)  # absent: in the last step
+        self._non_empty_steps()
         self._cache: dict[Any, Any] = {}
         self._conditions: dict[int, Lit] = {}
         self._literals: dict[str | None, ConditionLiterals] = {}
+        self._quantities: dict[str, Any] = {}
         self.upper: dict[int, int] = {}  # upper bound of each exposure variable, by index
         self.exposure = {party: self._exposure(party) for party in problem.parties}
+
+    def _non_empty_steps(self) -> None:
+        """Every step holds a present placement.  Before the last step a placement is there only
+        when present; in the last step, absent ones wait, so presence is asked there."""
+        model, n = self.model, self.problem.steps
+        if n == 1:
+            if all(present is not True for present in self.presence):
+                model.add_bool_or(self.presence)
+            return
+        for t in range(n - 1):
+            model.add_bool_or([row[t] for row in self.x])
+        last: list[Lit] = []
+        for i, present in enumerate(self.presence):
+            if present is True:
+                last.append(self.x[i][n - 1])
+                continue
+            there = model.new_bool_var(f"last{i}")  # present and in the last step
+            model.add_implication(there, present)
+            model.add_implication(there, self.x[i][n - 1])
+            model.add_bool_or([there, negate(present), negate(self.x[i][n - 1])])
+            last.append(there)
+        model.add_bool_or(last)
 
     # Presence and order ---------------------------------------------------------------------------
     def present(self, move: str) -> Lit:
@@ -103,13 +134,12 @@ class Encoding:
         return False if i is None else self.presence[i]
 
     def placed_by(self, i: int, t: int) -> Lit:
-        """Placement i is in the package, in step t (0-based) or earlier."""
-        if self.presence[i] is True:
+        """Placement i is in the package, in step t (0-based) or earlier.  Before the last step
+        that is ``y[i][t]`` (absent placements wait in the last step); at it, presence."""
+        present = self.presence[i]
+        if present is True or t < self.problem.steps - 1:
             return self.y[i][t]
-        key = ("placed by", i, t)
-        if key not in self._cache:
-            self._cache[key] = self.conjunction([self.presence[i], self.y[i][t]])
-        return self._cache[key]
+        return present
 
     def by_step(self, move: str, t: int) -> Lit:
         """``move``'s placement is in step t (0-based) or earlier, present or not."""
@@ -125,10 +155,40 @@ class Encoding:
 
     def quantity_holds(self, move: str, op: str, value: float) -> Lit:
         """``move``'s quantity is ``OP value`` (False when it has none)."""
-        quantity = self.problem.quantities[move]
-        return quantity is not None and comparators.holds(quantity, op, value)
+        free = self.problem.free.get(move)
+        if free is None:
+            quantity = self.problem.quantities.get(move)
+            return quantity is not None and comparators.holds(quantity, op, value)
+        key = ("quantity", move, op, value)
+        if key not in self._cache:
+            self._cache[key] = self._reify_domain(self.quantity(move), free.low, free.high, op, value)
+        return self._cache[key]
+
+    def quantity(self, move: str) -> Any:
+        """The integer variable of a free quantity (``Problem.free``), made on first use."""
+        if move not in self._quantities:
+            free = self.problem.free[move]
+            self._quantities[move] = self.model.new_int_var(free.low, free.high, f"q_{move}")
+        return self._quantities[move]
+
+    def quantities(self) -> dict[str, Any]:
+        """The free quantities made so far, by move."""
+        return dict(self._quantities)
 
     # Balances, exposure and metrics ---------------------------------------------------------------
+    def gain(self, party: str) -> Expr:
+        """The party's net gain: its balance after the last step."""
+        return self.balance(party, self.problem.steps - 1)
+
+    def gain_range(self, party: str) -> tuple[int, int]:
+        """The least and the most the party can gain: every present placement counts, an
+        optional one either its value or nothing."""
+        values = self.problem.values[party]
+        fixed = sum(v for i, v in enumerate(values) if self.presence[i] is True)
+        low = fixed + sum(min(v, 0) for i, v in enumerate(values) if self.presence[i] is not True)
+        high = fixed + sum(max(v, 0) for i, v in enumerate(values) if self.presence[i] is not True)
+        return low, high
+
     def balance(self, party: str, t: int) -> Expr:
         """The party's balance after step t (0-based) as a linear expression (or an int)."""
         values = self.problem.values[party]
@@ -297,8 +357,12 @@ class Encoding:
                 highest = max(e if isinstance(e, int) else self.upper[e.index] for e in exposures)
                 worst = self.model.new_int_var(0, highest, "max_exposure")
                 self.model.add_max_equality(worst, exposures)
-            kept = [self.x[i][t] for i, t in enumerate(problem.original) if t < problem.steps]
-            moved = len(problem.moves) - sum(as_int(literal) for literal in kept)
+            # Placements present and in their original step; an absent one is not moved.
+            kept = [
+                self.x[i][t] if self.presence[i] is True else self.conjunction([self.presence[i], self.x[i][t]])
+                for i, t in enumerate(problem.original) if t < problem.steps
+            ]
+            moved = sum(as_int(p) for p in self.presence) - sum(as_int(literal) for literal in kept)
             self._cache["parts"] = (worst, sum(exposures), moved)
         return self._cache["parts"]
 
@@ -318,11 +382,40 @@ class Encoding:
         same = [self.x[self.index[m]][t] for t, moves in enumerate(steps) for m in moves]
         self.model.add_bool_or([negate(literal) for literal in same if literal is not True])
 
+    def forbid_moves(self, moves: Collection[str]) -> None:
+        """Exclude every package whose present moves are exactly ``moves``."""
+        clause = [
+            negate(present) if move in moves else present
+            for move, present in zip(self.problem.moves, self.presence)
+            if present is not True
+        ]
+        self.model.add_bool_or(clause)
+
     def hint_original(self) -> None:
         self._hint([min(t, self.problem.steps - 1) for t in self.problem.original])
 
     def hint(self, solver: Any) -> None:
-        self._hint(self._assigned(solver))
+        """Suggest the solver's solution (steps, presence and free quantities) to the next solve."""
+        self.model.clear_hints()
+        for i, t in enumerate(self._assigned(solver)):
+            for u, literal in enumerate(self.y[i][:-1]):
+                self.model.add_hint(literal, int(t <= u))
+        for present in self.presence:
+            if present is not True:
+                self.model.add_hint(present, int(holds_in(solver, present)))
+        for variable in self._quantities.values():
+            self.model.add_hint(variable, value_in(solver, variable))
+
+    def hint_present(self, steps: Mapping[str, int]) -> None:
+        """Suggest a package to the search: the moves of ``steps`` present in their (0-based)
+        step, every other placement absent."""
+        self.model.clear_hints()
+        for i, move in enumerate(self.problem.moves):
+            t = steps.get(move)
+            for u, literal in enumerate(self.y[i][:-1]):
+                self.model.add_hint(literal, int(t is not None and t <= u))
+            if self.presence[i] is not True:
+                self.model.add_hint(self.presence[i], int(t is not None))
 
     def _hint(self, assigned: list[int]) -> None:
         """Suggest an assignment (0-based step of each placement) to the search."""
@@ -332,29 +425,36 @@ class Encoding:
                 self.model.add_hint(literal, int(t <= u))
 
     def _assigned(self, solver: Any) -> list[int]:
-        """The 0-based step of each placement in the solver's solution."""
+        """The 0-based step of each placement in the solver's solution (absent ones: the last)."""
         return [
             next(t for t, literal in enumerate(row) if literal is True or solver.boolean_value(literal))
             for row in self.y
         ]
 
+    def placed(self, solver: Any) -> Assignment:
+        """The present moves of each step in the solver's solution, in pool order."""
+        groups: list[list[str]] = [[] for _ in range(self.problem.steps)]
+        for move, t, present in zip(self.problem.moves, self._assigned(solver), self.presence):
+            if holds_in(solver, present):
+                groups[t].append(move)
+        return tuple(tuple(group) for group in groups)
+
     def read(self, solver: Any) -> Option:
         problem = self.problem
-        groups: list[list[str]] = [[] for _ in range(problem.steps)]
         assigned = self._assigned(solver)
-        for move, t in zip(problem.moves, assigned):
-            groups[t].append(move)
         satisfied = tuple(
             party for party in problem.parties if holds_in(solver, self.satisfied(party))
         )
         exposures = [value_in(solver, e) for e in self.exposure.values()]
         return Option(
             rank=0,
-            steps=tuple(tuple(group) for group in groups),
+            steps=self.placed(solver),
             satisfied=satisfied,
             max_exposure=max(exposures, default=0),
             total_exposure=sum(exposures),
-            moved=sum(1 for t, o in zip(assigned, problem.original) if t != o),
+            moved=sum(
+                1 for t, o, present in zip(assigned, problem.original, self.presence)
+                if t != o and holds_in(solver, present)
+            ),
             proven=False,
         )
-

@@ -1,4 +1,5 @@
-"""Finding the best ordering: the solver's settings and the two solves that make one option.
+"""Finding the best ordering: the solver's settings, the lexicographic search over stages (which
+``compose`` runs with its own stages), and the two solves that make one ordering.
 
 The priorities of §5, in order: every rule holds (hard) and as many parties as possible are
 satisfied; the largest exposure of any party is as small as possible; the sum of the parties'
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from negotiator.domain.sequencing.encoding import Encoding
 from negotiator.domain.sequencing.literals import Expr, as_int, value_in
@@ -39,6 +40,7 @@ WORKERS = 1
 STAGES = ("parties satisfied", "exposure and moved")
 
 Describe = Callable[[str, Any], tuple[dict[str, int], dict[str, int]]]
+T = TypeVar("T")
 
 
 def solver(clock: Clock) -> Any:
@@ -106,6 +108,81 @@ def describer(encoding: Encoding) -> Describe:
     return describe
 
 
+class Stage(NamedTuple):
+    """One priority of a lexicographic search: its name, its goal (a linear expression, or an
+    int when every solution scores the same) and whether it is maximised."""
+
+    name: str
+    goal: Expr
+    maximise: bool
+
+
+@dataclass(frozen=True)
+class Solved(Generic[T]):
+    """What a lexicographic search established: the status of its first solve, the solution read
+    after the last stage that found one (None when none did), whether every stage was proven
+    optimal, and, when one was not, that stage's name, the solver that stopped on it and that
+    solve's status (for the gap between what was found and the bound proven)."""
+
+    first: str
+    solution: T | None
+    proven: bool
+    stopped: str | None = None
+    stopped_with: Any = None
+    stopped_status: str = ""
+
+
+def lexicographic(
+    encoding: Encoding,
+    stages: Sequence[Stage],
+    clock: Clock,
+    read: Callable[[Any], T],
+    describe: Describe | None = None,
+) -> Solved[T]:
+    """Solve ``stages`` in order on ``encoding``'s model: each optimum is added as a constraint
+    before the next stage, and the solution of each hints the next.
+
+    A stage on which every solution scores the same needs no solve, unless none is left.  A
+    solve stopped by the time limit keeps the best solution found so far, marked not proven.
+    """
+    stages = [stage for stage in stages if not isinstance(stage.goal, int)] or [Stage("rules", 0, False)]
+    model = encoding.model
+    first = ""
+    proven = True
+    solution: T | None = None
+    stopped: str | None = None
+    stopped_with: Any = None
+    stopped_status = ""
+    for number, stage in enumerate(stages):
+        model.clear_objective()
+        if not isinstance(stage.goal, int):
+            if stage.maximise:
+                model.maximize(stage.goal)
+            else:
+                model.minimize(stage.goal)
+        status, made = solve(model, clock, stage.name, describe)
+        first = first or status
+        if status not in ("OPTIMAL", "FEASIBLE"):
+            if solution is None:
+                return Solved(first, None, False, stage.name, made, status)
+            proven, stopped, stopped_with, stopped_status = False, stage.name, made, status
+            break  # out of time mid-way: keep the previous stage's solution
+        if status != "OPTIMAL" and proven:
+            proven, stopped, stopped_with, stopped_status = False, stage.name, made, status
+        solution = read(made)
+        if number == len(stages) - 1:
+            break
+        if not isinstance(stage.goal, int):
+            value = round(made.objective_value)
+            model.add(stage.goal >= value if stage.maximise else stage.goal <= value)
+        encoding.hint(made)
+        if clock.expired():
+            if proven:
+                proven, stopped, stopped_with = False, stages[number + 1].name, None
+            break
+    return Solved(first, solution, proven, stopped, stopped_with, stopped_status)
+
+
 def best(problem: Problem, clock: Clock, exclude: Sequence[Assignment] = ()) -> tuple[str, Option | None]:
     """The lexicographically best ordering other than those in ``exclude``.
 
@@ -118,39 +195,8 @@ def best(problem: Problem, clock: Clock, exclude: Sequence[Assignment] = ()) -> 
     for steps in exclude:
         encoding.forbid(steps)
     encoding.hint_original()
-    describe = describer(encoding)
-
-    stages = [(stage, *objective(encoding, stage)) for stage in STAGES]
-    # A stage on which every ordering scores the same needs no solve, unless none is left.
-    stages = [stage for stage in stages if not isinstance(stage[1], int)] or [("rules", 0, False)]
-    model = encoding.model
-    first = ""
-    proven = True
-    solution = None
-    for number, (stage, goal, maximise) in enumerate(stages):
-        model.clear_objective()
-        if not isinstance(goal, int):
-            if maximise:
-                model.maximize(goal)
-            else:
-                model.minimize(goal)
-        status, made = solve(model, clock, stage, describe)
-        first = first or status
-        if status not in ("OPTIMAL", "FEASIBLE"):
-            if solution is None:
-                return first, None
-            proven = False
-            break  # out of time mid-way: keep the previous stage's solution
-        proven = proven and status == "OPTIMAL"
-        solution = encoding.read(made)
-        if number == len(stages) - 1:
-            break
-        if not isinstance(goal, int):
-            value = round(made.objective_value)
-            model.add(goal >= value if maximise else goal <= value)
-        encoding.hint(made)
-        if clock.expired():
-            proven = False
-            break
-    assert solution is not None  # the loop ran at least once and kept a solution or returned
-    return first, replace(solution, proven=proven)
+    stages = [Stage(stage, *objective(encoding, stage)) for stage in STAGES]
+    solved = lexicographic(encoding, stages, clock, encoding.read, describer(encoding))
+    if solved.solution is None:
+        return solved.first, None
+    return solved.first, replace(solved.solution, proven=solved.proven)

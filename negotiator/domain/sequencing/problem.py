@@ -1,8 +1,11 @@
-"""The sequencing problem, the clock of one ``sequence`` call, and the values it answers with.
+"""The solver's problem, the clock of one call, and the values ``sequence`` answers with.
 
-:class:`Problem` is what the solver works on: a package's placements in package order, the step
-count, the judged conditions, the parties and what each placement is worth to each party.
-:meth:`Problem.of` builds one and refuses what cannot be sequenced.  :class:`Clock` is the
+:class:`Problem` is what the solver works on: the placements (a package's, in package order, or
+a pool of candidate moves), the step count, the judged conditions, the parties and what each
+placement is worth to each party; also which placements are optional, which quantities are the
+solver's to choose, which conditions are hard and which decide each party.  :meth:`Problem.of`
+builds one for ``sequence`` and refuses what cannot be sequenced; ``compose`` builds its own
+(``negotiator.domain.composing.request``).  :class:`Clock` is the
 deadline shared by every solve of one call, and the progress reporter.  :class:`Option`,
 :class:`Conflict`, :class:`SequenceResult`, :class:`Progress` and :class:`OutOfTime` are what
 ``sequence`` returns, reports and raises.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from negotiator.domain.errors import InvalidValue, NegotiatorError
@@ -118,18 +121,40 @@ class Clock:
         return remaining is not None and remaining <= 0.0
 
 
+class FreeQuantity(NamedTuple):
+    """A quantity the solver chooses: a whole number in [low, high], as close to ``target`` as the
+    conditions it has to satisfy allow."""
+
+    low: int
+    high: int
+    target: int
+
+
 @dataclass(frozen=True)
 class Problem:
-    """A package's placements, the step count, the judged conditions and the parties' values."""
+    """The moves, the step count, the judged conditions and the parties' values of one solve.
 
-    package: Package
-    moves: tuple[str, ...]  # placements in package order
+    ``sequence`` keeps every move (``optional`` empty) and every quantity fixed (``free`` empty);
+    composing a package makes the pool's moves optional and the quantities that conditions
+    constrain free.  ``hard`` lists the conditions every answer must meet (by default the rules;
+    composing adds the required moves and, for the Nash objective, a gain of at least 1 for each
+    party), and ``decides`` the conditions deciding whether each party is satisfied (by default
+    its non-soft conditions; judging a party across several eras gives it those of every era).
+    Both hold indices into ``judged``.
+    """
+
+    package: Package | None
+    moves: tuple[str, ...]  # placements in package order, or the pool
     original: tuple[int, ...]  # 0-based original step of each placement
     quantities: dict[str, float | None]
     steps: int
     judged: tuple[Judged, ...]
     parties: tuple[str, ...]
     values: dict[str, tuple[int, ...]]  # party -> value of each placement to it
+    optional: frozenset[str] = frozenset()
+    free: Mapping[str, FreeQuantity] = field(default_factory=dict)
+    hard: tuple[int, ...] | None = None
+    decides: Mapping[str, tuple[int, ...]] | None = None
 
     @classmethod
     def of(
@@ -174,10 +199,16 @@ class Problem:
 
     # Which judged conditions play which part.
     def rules(self) -> list[int]:
+        """The conditions every answer must meet: the rules, or ``hard`` when given."""
+        if self.hard is not None:
+            return list(self.hard)
         return [j for j, c in enumerate(self.judged) if c.condition.party is None]
 
     def deciding(self, party: str) -> list[int]:
-        """The party's conditions that decide whether it is satisfied (non-soft ones)."""
+        """The party's conditions that decide whether it is satisfied: ``decides[party]`` when
+        given, else its non-soft ones."""
+        if self.decides is not None:
+            return list(self.decides.get(party, ()))
         return [
             j for j, c in enumerate(self.judged) if c.condition.party == party and not c.condition.soft
         ]
