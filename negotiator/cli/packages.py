@@ -280,6 +280,8 @@ def step_move(store, name: str, number: int, to: int) -> None:
 def package_place(store, name: str, move: str, step_: int | None, qty: str | None) -> None:
     """Place a move in a step (a move is placed at most once per package).
 
+    A quantity outside a party's bound is allowed in a draft (check reports it) but noted.
+
     \b
     Examples:
       negotiator package place kaesong-first rok.food-aid --step 1
@@ -290,9 +292,9 @@ def package_place(store, name: str, move: str, step_: int | None, qty: str | Non
 
     quantity = parse_number(qty, "quantity") if qty is not None else None
     with store.write() as session:
-        ordinal, warning = place_move(session, name, move, step=step_, quantity=quantity)
-    if warning:
-        note(warning)
+        ordinal, notes = place_move(session, name, move, step=step_, quantity=quantity)
+    for remark in notes:
+        note(remark)
     done(f"placed {move} in step {ordinal} of {name}")
 
 

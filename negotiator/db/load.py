@@ -104,6 +104,13 @@ def load_catalogue(connection: "Connection") -> Catalogue:
     return Catalogue(parties, issues, moves, positions, conditions)
 
 
+def condition_labels(connection: "Connection") -> list[tuple[int, str]]:
+    """Each stored condition's id and how it is referred to (its name, else its id), in the order
+    of ``load_catalogue``'s conditions."""
+    return [(int(id_), name or str(id_))
+            for id_, name in _rows(connection, "SELECT id, name FROM condition ORDER BY id")]
+
+
 def read(
     store: "Store",
     packages: Sequence[str] | None = (),
