@@ -28,7 +28,8 @@ def _imported_roots(path: Path) -> set[str]:
     return roots
 
 
-@pytest.mark.parametrize("path", sorted((PACKAGE / "domain").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((PACKAGE / "domain").rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(PACKAGE / "domain")))
 def test_domain_imports_no_database_cli_or_yaml(path):
     assert _imported_roots(path) & FORBIDDEN_IN_DOMAIN == set()
 

@@ -137,10 +137,12 @@ def _owner(session: "Session", row: "ConditionRow") -> str | None:
     """The code of the condition's party (None for a rule)."""
     from negotiator.db.tables import PartyRow
 
-    return session.get(PartyRow, row.party_id).code if row.party_id is not None else None
+    party = session.get(PartyRow, row.party_id) if row.party_id is not None else None
+    return party.code if party is not None else None
 
 
 def _stored(session: "Session", row: "ConditionRow") -> StoredCondition:
+    assert row.id is not None  # flushed
     return StoredCondition(row.id, _owner(session, row), row.name, row.text, row.soft, row.source or "")
 
 

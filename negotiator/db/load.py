@@ -37,10 +37,10 @@ if TYPE_CHECKING:
     from negotiator.db.engine import Store
 
 
-def _rows(connection: "Connection", sql: str, params: dict | None = None, **types):
+def _rows(connection: "Connection", sql: str, params: dict | None = None, **types: Any) -> Sequence[Any]:
     from sqlalchemy import text
 
-    statement = text(sql)
+    statement: Any = text(sql)
     if types:
         statement = statement.columns(**types)
     if params:
@@ -144,7 +144,7 @@ def _driver_rows(connection: "Connection", sql: str) -> Iterator[tuple]:
     domain values as they come, so the raw rows are never all held at once.  The SQL takes no
     parameters (ids are inlined as integers), so it runs unchanged on every driver.
     """
-    cursor = connection.connection.cursor()
+    cursor: Any = connection.connection.cursor()
     try:
         cursor.execute(sql)
         yield from cursor

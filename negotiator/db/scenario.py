@@ -200,7 +200,7 @@ class _Writer:
                 updates.append({"_id": row_id, **values})
         self.execute(insert(t), inserts)
         if updates:
-            columns = {name: bindparam(name) for name in updates[0] if name != "_id"}
+            columns: dict[str, Any] = {name: bindparam(name) for name in updates[0] if name != "_id"}
             self.execute(update(t).where(t.c.id == bindparam("_id")).values(columns), updates)
 
     # ---- catalogue

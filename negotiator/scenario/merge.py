@@ -187,7 +187,8 @@ def merged_package(old: Package, new: Package) -> tuple[Package, tuple[Event, ..
     added = tuple(e for e in new.history if _event_key(e) not in stored)
     history = old.history + added
     file_keys = {_event_key(e) for e in new.history}
-    later_levels = {move: e.new for move, e in latest_levels(history).items() if _event_key(e) not in file_keys}
+    later_levels = {move: e.new for move, e in latest_levels(history).items()
+                    if _event_key(e) not in file_keys and e.new is not None}
     statuses = [e for e in sorted(history, key=lambda e: e.at)  # ties: stored first, then as written
                 if e.kind in STATUS_KINDS and e.move is None and e.new is not None]
     later_status = statuses[-1].new if statuses and _event_key(statuses[-1]) not in file_keys else None

@@ -145,9 +145,14 @@ class Item:
             return None
         return node.value
 
-    def text(self, key: str, default: str | None = "") -> str | None:
+    def text(self, key: str, default: str = "") -> str:
+        """Text as written (``default`` when absent or empty)."""
         value = self.scalar(key)
         return default if value is None else value
+
+    def optional(self, key: str) -> str | None:
+        """Text as written, or None when absent or empty."""
+        return self.scalar(key)
 
     def converted(self, key: str, convert: Callable[[str], Any], default: Any = None) -> Any:
         """A value passed through a ``parse_*`` function (number, int, date, bound)."""

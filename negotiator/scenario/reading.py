@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from negotiator.domain import rules
@@ -285,8 +286,8 @@ class _Reader:
         item = Item(self, node, "move", MOVE_KEYS)
         move = Move(
             code=item.text("code"), actor=item.text("actor"), title=item.text("title"),
-            issue=item.text("issue", None), description=item.text("description"),
-            unit=item.text("unit", None),
+            issue=item.optional("issue"), description=item.text("description"),
+            unit=item.optional("unit"),
             cost=item.converted("cost", lambda v: parse_int(v, "cost"), 1),
             reversible=item.flag("reversible", True), source=item.text("source"),
         )
@@ -315,7 +316,7 @@ class _Reader:
     def condition(self, node: Any):
         item = Item(self, node, "condition", CONDITION_KEYS,
                     '{party: JPN, text: "includes dprk.abduction-accounting"}')
-        condition = Condition(item.text("text"), item.text("party", None), item.text("name", None),
+        condition = Condition(item.text("text"), item.optional("party"), item.optional("name"),
                               item.flag("soft", False), item.text("source"))
         tree, found = rules.condition_problems(condition)
         for problem in found:
@@ -363,7 +364,7 @@ class _Reader:
                 history.append(read[0])
                 history_origins.append(read[1])
         package = Package(item.text("name"), item.text("title"), item.text("description"),
-                          item.text("status", "draft"), item.text("based_on", None), tuple(steps), tuple(history))
+                          item.text("status", "draft"), item.optional("based_on"), tuple(steps), tuple(history))
         item.judge(rules.package_problems(package))
         if package.name and not self.unique(item, "package", package.name, f"package name '{package.name}'",
                                             "name"):
@@ -453,18 +454,21 @@ class _Reader:
             item = Item(self, node, "history", LEVEL_EVENT_KEYS)
             if "kind" in item.values:
                 item.wrong("kind", "an entry with 'level' is an implementation update; leave out 'kind'")
-            kind, new = "level", item.text("level", None)
+            kind: str | None = "level"
+            new = item.optional("level")
         else:
             item = Item(self, node, "history", EVENT_KEYS,
                         "{at: 2027-03-02, move: rok.food-aid, level: 3}")
-            kind, new = item.text("kind", None), item.text("new", None)
+            kind, new = item.optional("kind"), item.optional("new")
             if kind == "level" and not item.has("move"):  # the long form of an implementation update
                 item.wrong("move", "missing 'move' (an implementation update is about a move)")
         at = item.timestamp("at")
-        move = item.text("move", None)
+        move = item.optional("move")
         if move is not None:
             item.judge(rules.code_problems("move", move, "move code"))
-        event = Event(at, kind, move, item.text("old", None), new, item.text("note"), item.text("source"))
+        # An entry without a sound time has a problem already and is left out.
+        event = Event(at or datetime.min, kind or "", move, item.optional("old"), new, item.text("note"),
+                      item.text("source"))
         found = rules.event_problems(event)
         if is_level:  # the level is written under `level`, not `new`
             found = [rules.Problem("level", p.message) if p.field == "new" else p for p in found]

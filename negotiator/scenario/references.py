@@ -107,9 +107,9 @@ def reference_problems(parsed: ParsedScenario, existing: Existing | Scenario,
         in_file.add((position.party, position.move))
         report(origin, "position", rules.reference_problems("party", "party", position.party, known.parties))
         report(origin, "position", rules.reference_problems("move", "move", position.move, known.move_codes))
-        move = known.moves.get(position.move)
-        if move is not None:
-            report(origin, "position", rules.position_problems(position, move))
+        judged = known.moves.get(position.move)
+        if judged is not None:
+            report(origin, "position", rules.position_problems(position, judged))
 
     # A move the file changes must not leave the database's rows on it wrong.
     stored_positions = [p for p in existing.catalogue.positions if (p.party, p.move) not in in_file]
@@ -150,7 +150,7 @@ def reference_problems(parsed: ParsedScenario, existing: Existing | Scenario,
 
 
 def _quantity_moves(text: str) -> set[str]:
-    node, found = rules.parsed(text)
+    node, _ = rules.parsed(text)
     return rules.quantity_moves(node) if node is not None else set()
 
 

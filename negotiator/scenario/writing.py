@@ -134,8 +134,8 @@ class _Emitter:
                     self.row(row_fields, indent + 2, may_be_one_line)
             elif isinstance(value, _FlowList):
                 self.lines.append(f"{lead} {self.flow(value)}")
-            elif isinstance(value, str) and not isinstance(value, _Quoted) and _literal(value):
-                header, body = _literal(value)
+            elif isinstance(value, str) and not isinstance(value, _Quoted) and (block := _literal(value)):
+                header, body = block
                 self.lines.append(f"{lead} {header}")
                 self.lines.extend(" " * (indent + 2) + line if line else "" for line in body)
             else:
@@ -249,7 +249,7 @@ def _condition(condition: Condition) -> dict[str, Any]:
 
 
 def _package(package: Package) -> dict[str, Any]:
-    fields = {"name": package.name}
+    fields: dict[str, Any] = {"name": package.name}
     fields.update(_without_defaults([("title", package.title, ""), ("description", package.description, "")]))
     fields["status"] = package.status  # always shown: it is the first thing a reader looks for
     fields.update(_without_defaults([("based_on", package.based_on, None)]))

@@ -64,8 +64,9 @@ def parsed(text: str) -> tuple[Node | None, list[Problem]]:
         return None, [problem("text", exc)]
 
 
-def tree_problems(node: Node, party: str | None, moves: Mapping[str, Move] | None = None) -> list[Problem]:
-    """What the language allows but the data does not (``moves``: the catalogue's, when known)."""
+def tree_problems(node: Node, party: str | None, moves: Mapping[str, Move | None] | None = None) -> list[Problem]:
+    """What the language allows but the data does not (``moves``: the catalogue's, when known; a
+    move known only by its code maps to None)."""
     found: list[Problem] = []
     if moves is not None:
         for code in sorted(moves_of(node)):
@@ -94,7 +95,7 @@ def tree_problems(node: Node, party: str | None, moves: Mapping[str, Move] | Non
 
 def condition_problems(
     condition: Condition,
-    moves: Mapping[str, Move] | None = None,
+    moves: Mapping[str, Move | None] | None = None,
     parties: Collection[str] | None = None,
 ) -> tuple[Node | None, list[Problem]]:
     """A condition alone, and against the catalogue's moves and parties when given; with the

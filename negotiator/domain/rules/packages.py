@@ -240,7 +240,7 @@ def level_on(move: str, stored: str, history: Iterable[Event], until: datetime |
     return latest.new if latest is not None and latest.new is not None else "0"
 
 
-def moves_known_problems(package: Package, moves: Mapping[str, Move]) -> list[tuple[int, int, Problem]]:
+def moves_known_problems(package: Package, moves: Mapping[str, Move | None]) -> list[tuple[int, int, Problem]]:
     """``(step index, placement index, problem)`` for each placement of an unknown move or with a
     quantity its move cannot take."""
     found = []

@@ -11,7 +11,8 @@ command) turns the first problem into that error.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from negotiator.domain.errors import InvalidValue, NegotiatorError
 
@@ -22,7 +23,7 @@ class Problem:
 
     field: str
     message: str
-    error: NegotiatorError | None = field(default=None, compare=False, repr=False)
+    error: NegotiatorError | None = dataclass_field(default=None, compare=False, repr=False)
 
     def exception(self) -> NegotiatorError:
         """The error a command raises for this problem."""
