@@ -22,7 +22,12 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    rule,
+    run_state_machine_as_test,
+)
 
 from tests.conftest import Cli
 
@@ -302,6 +307,13 @@ class Commands(RuleBasedStateMachine):
             self.run("package", "shift", name, move, "--to", str(data.draw(st.integers(1, 3))))
 
     @rule(data=st.data())
+    def place_again(self, data) -> None:
+        """Take a move out of a package and put it back (a reopened package may have tracked it)."""
+        name, move = self.pick(data, "packages", PACKAGES), self.pick(data, "moves", MOVES)
+        if self.run("package", "unplace", name, move):
+            self.run("package", "place", name, move)
+
+    @rule(data=st.data())
     def sequence_save(self, data) -> None:
         name = self.pick(data, "packages", PACKAGES)
         self.run("sequence", name, "--save-as", data.draw(st.sampled_from(PACKAGES)), "--time-limit", "5")
@@ -322,6 +334,19 @@ class Commands(RuleBasedStateMachine):
                 data.draw(st.sampled_from(LEVELS)), "--note", data.draw(st.sampled_from(NAMES))]
         on = data.draw(st.none() | st.sampled_from(DATES))
         self.run(*args, *(["--on", on] if on else []))
+
+    @rule(data=st.data())
+    def agree_and_track(self, data) -> None:
+        """The usual course: a package agreed, then a move of it implemented."""
+        name = self.pick(data, "packages", PACKAGES)
+        if self.run("package", "status-set", name, "agreed", "--on", "2025-01-01"):
+            self.run("track", name, self.pick(data, "moves", MOVES), data.draw(st.sampled_from(LEVELS[:5])))
+
+    @rule(data=st.data())
+    def reopen(self, data) -> None:
+        """Talks reopened: a package goes back to proposed, its steps editable again."""
+        self.run("package", "status-set", self.pick(data, "packages", PACKAGES), "proposed", "--force",
+                 "--note", "reopened")
 
     # ---- the property
 

@@ -12,6 +12,7 @@ import click
 from negotiator.cli.common import done, emit, output_options, pass_store
 from negotiator.db.load import read
 
+
 def _ref(value: str) -> str:
     return value.strip()
 
@@ -126,7 +127,7 @@ def condition_edit(store, ref: str, text, party, rule: bool, name, soft, source)
 
     if rule and party is not None:
         raise click.UsageError("give --party or --rule, not both")
-    keep = lambda value: KEEP if value is None else value  # noqa: E731
+    keep = lambda value: KEEP if value is None else value
     with store.write() as session:
         row = edit_condition(
             session,

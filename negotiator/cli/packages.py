@@ -411,7 +411,13 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
     from datetime import date
 
     from negotiator.domain.matrices import implementation_matrix
-    from negotiator.domain.tracker import moves_table, package_status, parties_table, status_document, steps_table
+    from negotiator.domain.tracker import (
+        moves_table,
+        package_status,
+        parties_table,
+        status_document,
+        steps_table,
+    )
 
     catalogue, (found,) = read(store, [package_name], history=True)
     state = package_status(catalogue, found, _date(as_of, "--as-of date"), today=date.today())
@@ -463,4 +469,4 @@ def implementation_status_matrix(store, packages, as_of):
     return implementation_matrix(catalogue, package_status(catalogue, found, when, today=date.today()))
 
 
-__all__ = ["package", "track", "status", "log"]
+__all__ = ["log", "package", "status", "track"]

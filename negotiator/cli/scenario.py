@@ -9,7 +9,6 @@ the root group prints as ``Error: N problems in scenario, nothing imported:`` fo
 from __future__ import annotations
 
 import sys
-
 from pathlib import Path
 
 import click
@@ -195,4 +194,4 @@ def seed(store, name: str, listing: bool, replace: bool, wipe: bool, yes: bool, 
           reads_stdin=False)
 
 
-__all__ = ["import_command", "export_command", "seed", "bundled_seeds", "describe_seed"]
+__all__ = ["bundled_seeds", "describe_seed", "export_command", "import_command", "seed"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, col, func, select
 
 from negotiator.db.tables import (
     ConditionRow,
@@ -39,6 +40,13 @@ from negotiator.domain.model import (
 from negotiator.domain.rules import raise_first
 
 KEEP = object()  # "leave this field as it is" in edit functions
+
+
+def ident(row: SQLModel) -> int:
+    """The id of a row already in the database (flushed), as an int."""
+    value = getattr(row, "id", None)
+    assert isinstance(value, int), f"{type(row).__name__} has no id yet"
+    return value
 
 
 # --- lookups ---------------------------------------------------------------------------------
@@ -231,7 +239,7 @@ def add_move(
         raise DuplicateCode("move", code, "use `negotiator move edit` to change it")
     row = MoveRow(
         code=move.code,
-        actor_id=get_party(session, actor).id,
+        actor_id=ident(get_party(session, actor)),
         issue_id=get_issue(session, move.issue).id if move.issue else None,
         title=move.title,
         description=move.description,
@@ -281,8 +289,8 @@ def edit_move(
     if move.code != code:
         # History keeps the move's code as text: it follows the rename, so the tracker and an
         # export -> import still find the move's past.
-        session.execute(EventRow.__table__.update().where(EventRow.move == code).values(move=move.code))
-    row.code, row.actor_id = move.code, actor_row.id
+        session.execute(update(EventRow).where(col(EventRow.move) == code).values(move=move.code))
+    row.code, row.actor_id = move.code, ident(actor_row)
     row.issue_id = get_issue(session, move.issue).id if move.issue else None
     row.title, row.description, row.unit, row.cost = move.title, move.description, move.unit, move.cost
     row.reversible, row.source = move.reversible, move.source
@@ -294,15 +302,15 @@ def edit_move(
 def _positions_on(session: Session, move: MoveRow) -> list[Position]:
     rows = session.exec(
         select(PositionRow, PartyRow.code)
-        .join(PartyRow, PartyRow.id == PositionRow.party_id)
+        .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
         .where(PositionRow.move_id == move.id)
-        .order_by(PartyRow.code)
+        .order_by(col(PartyRow.code))
     ).all()
     return [_position_value(position, party, move.code) for position, party in rows]
 
 
 def _position_value(row: PositionRow, party: str, move: str) -> Position:
-    bound = Bound(row.bound_op, row.bound_value) if row.bound_op is not None else None
+    bound = Bound(row.bound_op, row.bound_value) if row.bound_op is not None and row.bound_value is not None else None
     return Position(party, move, row.stance, row.weight, bound, row.source or "")
 
 
@@ -311,16 +319,16 @@ def _measuring(session: Session, move: MoveRow) -> list[str]:
     from negotiator.domain.rules import bounds_measuring, parsed, quantity_moves
 
     found = bounds_measuring(move.code, _positions_on(session, move))
-    for condition in session.exec(select(ConditionRow).where(ConditionRow.text.contains(move.code))
-                                  .order_by(ConditionRow.id)).all():
+    for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(move.code))
+                                  .order_by(col(ConditionRow.id))).all():
         node, _ = parsed(condition.text)
         if node is not None and move.code in quantity_moves(node):
             found.append(f"condition {condition.name or condition.id}")
     placed = session.exec(
         select(PackageRow.name, PlacementRow.quantity)
-        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
-        .where(PlacementRow.move_id == move.id, PlacementRow.quantity.is_not(None))
-        .order_by(PackageRow.name)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
+        .where(PlacementRow.move_id == move.id, col(PlacementRow.quantity).is_not(None))
+        .order_by(col(PackageRow.name))
     ).all()
     found += [f"package {name} (quantity {format_number(quantity)})" for name, quantity in placed]
     return found
@@ -332,7 +340,7 @@ def _conditions_using(session: Session, move_code: str) -> list[str]:
     from negotiator.domain.language import parse
 
     found = []
-    for condition in session.exec(select(ConditionRow).where(ConditionRow.text.contains(move_code))).all():
+    for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(move_code))).all():
         if move_code in moves_of(parse(condition.text)):
             found.append(condition)
     return [f"condition {c.name or c.id}" for c in found]
@@ -342,13 +350,13 @@ def move_references(session: Session, row: MoveRow) -> list[str]:
     found = []
     positions = session.exec(
         select(PartyRow.code, PositionRow.stance)
-        .join(PartyRow, PartyRow.id == PositionRow.party_id)
+        .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
         .where(PositionRow.move_id == row.id)
     ).all()
     found += [f"{stance} by {party}" for party, stance in positions]
     packages = session.exec(
         select(PackageRow.name)
-        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
         .where(PlacementRow.move_id == row.id)
     ).all()
     found += [f"package {name}" for name in packages]
@@ -369,9 +377,9 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
     row = get_move(session, code)
     fixed = session.exec(
         select(PackageRow.name, PackageRow.status)
-        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
-        .where(PlacementRow.move_id == row.id, PackageRow.status.not_in(EDITABLE))
-        .order_by(PackageRow.name)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
+        .where(PlacementRow.move_id == row.id, col(PackageRow.status).not_in(EDITABLE))
+        .order_by(col(PackageRow.name))
     ).all()
     if fixed:
         raise Referenced(
@@ -385,24 +393,24 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
     removed: list[str] = []
     positions = session.exec(
         select(PositionRow, PartyRow)
-        .join(PartyRow, PartyRow.id == PositionRow.party_id)
+        .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
         .where(PositionRow.move_id == row.id)
-        .order_by(PartyRow.code)
+        .order_by(col(PartyRow.code))
     ).all()
     for position, party in positions:
         session.delete(position)
         removed.append(f"{party.code}'s {position.stance} on {code}")
     packages = session.exec(
         select(PackageRow.name)
-        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
         .where(PlacementRow.move_id == row.id)
-        .order_by(PackageRow.name)
+        .order_by(col(PackageRow.name))
     ).all()
     for name in packages:
         unplace_move(session, name, code, note=f"move {code} removed from the catalogue")
         removed.append(f"placement of {code} in {name}")
     names = set(_conditions_using(session, code))
-    for condition in session.exec(select(ConditionRow).where(ConditionRow.text.contains(code))).all():
+    for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(code))).all():
         if f"condition {condition.name or condition.id}" in names:
             session.delete(condition)
             removed.append(f"condition {condition.name or condition.id}")
@@ -439,7 +447,7 @@ def add_position(
         raise DuplicateCode(
             "position", f"{party} on {move}", f"it is '{existing.stance}'; use `negotiator position edit`"
         )
-    row = PositionRow(party_id=party_row.id, move_id=move_row.id)
+    row = PositionRow(party_id=ident(party_row), move_id=ident(move_row), stance=position.stance)
     _store_position(session, row, position)
     return row
 

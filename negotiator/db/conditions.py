@@ -40,7 +40,7 @@ class StoredCondition(NamedTuple):
     source: str
 
 
-def _judged(session: "Session", condition: Condition, own_id: int | None = None) -> Condition:
+def _judged(session: Session, condition: Condition, own_id: int | None = None) -> Condition:
     """``condition`` with its text in canonical form, once every rule on conditions holds
     against the catalogue and the other stored conditions."""
     from negotiator.db.load import condition_labels, load_catalogue
@@ -57,7 +57,7 @@ def _judged(session: "Session", condition: Condition, own_id: int | None = None)
     return condition
 
 
-def _party_id(session: "Session", party: str | None) -> int | None:
+def _party_id(session: Session, party: str | None) -> int | None:
     if party is None:
         return None
     from negotiator.db.catalogue import get_party
@@ -65,7 +65,7 @@ def _party_id(session: "Session", party: str | None) -> int | None:
     return get_party(session, party).id
 
 
-def get_condition(session: "Session", ref: str) -> "ConditionRow":
+def get_condition(session: Session, ref: str) -> ConditionRow:
     """The condition with id or name ``ref``."""
     from sqlmodel import select
 
@@ -83,7 +83,7 @@ def get_condition(session: "Session", ref: str) -> "ConditionRow":
 
 
 def add_condition(
-    session: "Session",
+    session: Session,
     party: str | None,
     text: str,
     name: str | None = None,
@@ -102,7 +102,7 @@ def add_condition(
 
 
 def edit_condition(
-    session: "Session", ref: str, text: Any = KEEP, party: Any = KEEP, name: Any = KEEP, soft: Any = KEEP,
+    session: Session, ref: str, text: Any = KEEP, party: Any = KEEP, name: Any = KEEP, soft: Any = KEEP,
     source: Any = KEEP,
 ) -> StoredCondition:
     """Change a condition; ``party=None`` makes it a rule.  The condition is judged again as a
@@ -124,7 +124,7 @@ def edit_condition(
     return _stored(session, row)
 
 
-def remove_condition(session: "Session", ref: str) -> StoredCondition:
+def remove_condition(session: Session, ref: str) -> StoredCondition:
     """Remove the condition with id or name ``ref``; return what it was."""
     row = get_condition(session, ref)
     removed = _stored(session, row)
@@ -133,7 +133,7 @@ def remove_condition(session: "Session", ref: str) -> StoredCondition:
     return removed
 
 
-def _owner(session: "Session", row: "ConditionRow") -> str | None:
+def _owner(session: Session, row: ConditionRow) -> str | None:
     """The code of the condition's party (None for a rule)."""
     from negotiator.db.tables import PartyRow
 
@@ -141,12 +141,12 @@ def _owner(session: "Session", row: "ConditionRow") -> str | None:
     return party.code if party is not None else None
 
 
-def _stored(session: "Session", row: "ConditionRow") -> StoredCondition:
+def _stored(session: Session, row: ConditionRow) -> StoredCondition:
     assert row.id is not None  # flushed
     return StoredCondition(row.id, _owner(session, row), row.name, row.text, row.soft, row.source or "")
 
 
-def stored_conditions(connection: "Connection", party: str | None = None, rules: bool = False) -> list[StoredCondition]:
+def stored_conditions(connection: Connection, party: str | None = None, rules: bool = False) -> list[StoredCondition]:
     """Stored conditions in id order; only ``party``'s, or only the rules, when asked."""
     from sqlalchemy import text
 
@@ -171,7 +171,7 @@ def stored_conditions(connection: "Connection", party: str | None = None, rules:
     ]
 
 
-def stored_condition(connection: "Connection", ref: str) -> StoredCondition:
+def stored_condition(connection: Connection, ref: str) -> StoredCondition:
     """The stored condition with id or name ``ref``."""
     every = stored_conditions(connection)
     for condition in every:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from negotiator.db.engine import Store
 
 
-def _rows(connection: "Connection", sql: str, params: dict | None = None, **types: Any) -> Sequence[Any]:
+def _rows(connection: Connection, sql: str, params: dict | None = None, **types: Any) -> Sequence[Any]:
     from sqlalchemy import text
 
     statement: Any = text(sql)
@@ -56,7 +56,7 @@ def _by(key, items) -> tuple:
     return tuple(sorted(items, key=key))
 
 
-def load_catalogue(connection: "Connection") -> Catalogue:
+def load_catalogue(connection: Connection) -> Catalogue:
     parties = _by(
         lambda party: party.code,
         (
@@ -104,7 +104,7 @@ def load_catalogue(connection: "Connection") -> Catalogue:
     return Catalogue(parties, issues, moves, positions, conditions)
 
 
-def condition_labels(connection: "Connection") -> list[tuple[int, str]]:
+def condition_labels(connection: Connection) -> list[tuple[int, str]]:
     """Each stored condition's id and how it is referred to (its name, else its id), in the order
     of ``load_catalogue``'s conditions."""
     return [(int(id_), name or str(id_))
@@ -112,7 +112,7 @@ def condition_labels(connection: "Connection") -> list[tuple[int, str]]:
 
 
 def read(
-    store: "Store",
+    store: Store,
     packages: Sequence[str] | None = (),
     history: bool = False,
     first: Callable[[Catalogue], Any] | None = None,
@@ -129,15 +129,15 @@ def read(
     return catalogue, drafted
 
 
-def read_catalogue(store: "Store") -> Catalogue:
+def read_catalogue(store: Store) -> Catalogue:
     return read(store)[0]
 
 
-def package_names(connection: "Connection") -> list[str]:
+def package_names(connection: Connection) -> list[str]:
     return sorted(name for (name,) in _rows(connection, "SELECT name FROM package"))
 
 
-def _driver_rows(connection: "Connection", sql: str) -> Iterator[tuple]:
+def _driver_rows(connection: Connection, sql: str) -> Iterator[tuple]:
     """Rows straight from the driver's cursor, one at a time, without SQLAlchemy's row objects.
 
     For the bulk queries of ``load_packages`` (hundreds of thousands of placements): rows become
@@ -162,7 +162,7 @@ def _as_timestamp(value):
 
 
 def load_packages(
-    connection: "Connection", names: Sequence[str] | None = None, history: bool = False
+    connection: Connection, names: Sequence[str] | None = None, history: bool = False
 ) -> list[Package]:
     """The named packages (all when ``names`` is None), in the order asked for (else by name).
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 from dataclasses import replace as replace_
 from datetime import date, datetime
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
+from negotiator.db.catalogue import ident
 from negotiator.db.tables import EventRow, MoveRow, PackageRow, PlacementRow, StepRow
 from negotiator.domain import drafting, rules
 from negotiator.domain.errors import (
@@ -94,8 +95,8 @@ def _placed(session: Session, package: PackageRow) -> Package:
     steps = []
     for step in _steps(session, package):
         codes = session.exec(
-            select(MoveRow.code).join(PlacementRow, PlacementRow.move_id == MoveRow.id)
-            .where(PlacementRow.step_id == step.id).order_by(MoveRow.code)
+            select(MoveRow.code).join(PlacementRow, col(PlacementRow.move_id) == MoveRow.id)
+            .where(PlacementRow.step_id == step.id).order_by(col(MoveRow.code))
         ).all()
         steps.append(Step(step.label, step.due, tuple(Placement(code) for code in codes)))
     return Package(package.name, status=package.status, steps=tuple(steps))
@@ -103,7 +104,7 @@ def _placed(session: Session, package: PackageRow) -> Package:
 
 def _steps(session: Session, package: PackageRow) -> list[StepRow]:
     return list(
-        session.exec(select(StepRow).where(StepRow.package_id == package.id).order_by(StepRow.ordinal)).all()
+        session.exec(select(StepRow).where(StepRow.package_id == package.id).order_by(col(StepRow.ordinal))).all()
     )
 
 
@@ -117,7 +118,7 @@ def _placement(session: Session, package: PackageRow, code: str) -> tuple[Placem
     move = _move(session, code)
     found = session.exec(
         select(PlacementRow, StepRow)
-        .join(StepRow, StepRow.id == PlacementRow.step_id)
+        .join(StepRow, col(StepRow.id) == PlacementRow.step_id)
         .where(PlacementRow.package_id == package.id, PlacementRow.move_id == move.id)
     ).first()
     if found is None:
@@ -146,7 +147,7 @@ def _record(
     package.updated_at = now()
     session.add(package)
     row = EventRow(
-        package_id=package.id, placement_id=placement_id, at=stamp, kind=kind,
+        package_id=ident(package), placement_id=placement_id, at=stamp, kind=kind,
         move=move, old=old, new=new, note=note or "", source=source or "",
     )
     session.add(row)
@@ -220,15 +221,15 @@ def copy_package(session: Session, source: str, name: str) -> PackageRow:
         raise DuplicateCode("package", name, "choose another name or remove it first")
     stamp = now()
     row = PackageRow(name=name, title=original.title, description=original.description, status="draft",
-                     based_on_id=original.id, created_at=stamp, updated_at=stamp)
+                     based_on_id=ident(original), created_at=stamp, updated_at=stamp)
     session.add(row)
     session.flush()
     for step in _steps(session, original):
-        twin = StepRow(package_id=row.id, ordinal=step.ordinal, label=step.label, due=step.due)
+        twin = StepRow(package_id=ident(row), ordinal=step.ordinal, label=step.label, due=step.due)
         session.add(twin)
         session.flush()
         for placement in session.exec(select(PlacementRow).where(PlacementRow.step_id == step.id)).all():
-            session.add(PlacementRow(package_id=row.id, step_id=twin.id, move_id=placement.move_id,
+            session.add(PlacementRow(package_id=ident(row), step_id=ident(twin), move_id=placement.move_id,
                                      quantity=placement.quantity))
     _record(session, row, "created", old=source, new="draft", note=f"copied from {source}", at=stamp)
     session.flush()
@@ -249,11 +250,11 @@ def rename_package(session: Session, old: str, new: str) -> None:
 def remove_package(session: Session, name: str) -> None:
     """Delete a package with its steps, placements and history (copies keep existing, unlinked)."""
     row = lock_package(session, name)
-    session.execute(delete(EventRow).where(EventRow.package_id == row.id))
-    session.execute(delete(PlacementRow).where(PlacementRow.package_id == row.id))
-    session.execute(delete(StepRow).where(StepRow.package_id == row.id))
+    session.execute(delete(EventRow).where(col(EventRow.package_id) == row.id))
+    session.execute(delete(PlacementRow).where(col(PlacementRow.package_id) == row.id))
+    session.execute(delete(StepRow).where(col(StepRow.package_id) == row.id))
     session.execute(
-        PackageRow.__table__.update().where(PackageRow.based_on_id == row.id).values(based_on_id=None)
+        update(PackageRow).where(col(PackageRow.based_on_id) == row.id).values(based_on_id=None)
     )
     session.delete(row)
     session.flush()
@@ -286,7 +287,7 @@ def add_step(
     steps = _steps(session, package)
     ordinal = len(steps) + 1 if at is None else at
     _renumber(session, steps, drafting.after_insertion(len(steps), ordinal))
-    step = StepRow(package_id=package.id, ordinal=ordinal, label=label or "", due=due)
+    step = StepRow(package_id=ident(package), ordinal=ordinal, label=label or "", due=due)
     session.add(step)
     session.flush()
     _record(session, package, "step-added", new=_step_text(ordinal, label, due))
@@ -320,9 +321,9 @@ def remove_step(session: Session, name: str, ordinal: int, cascade: bool = False
     step = steps[ordinal - 1]
     held = session.exec(
         select(PlacementRow, MoveRow)
-        .join(MoveRow, MoveRow.id == PlacementRow.move_id)
+        .join(MoveRow, col(MoveRow.id) == PlacementRow.move_id)
         .where(PlacementRow.step_id == step.id)
-        .order_by(MoveRow.code)
+        .order_by(col(MoveRow.code))
     ).all()
     if held and not cascade:
         raise Referenced("step", str(ordinal), [move.code for _, move in held])
@@ -359,7 +360,7 @@ def _step_for_placing(session: Session, package: PackageRow, ordinal: int | None
     drafting.check_ordinal(ordinal, len(steps), allow_next=True)
     if ordinal <= len(steps):
         return steps[ordinal - 1]
-    step = StepRow(package_id=package.id, ordinal=ordinal, label="")
+    step = StepRow(package_id=ident(package), ordinal=ordinal, label="")
     session.add(step)
     session.flush()
     _record(session, package, "step-added", new=_step_text(ordinal))
@@ -378,11 +379,15 @@ def place_move(
     raise_first(rules.placement_once_problems(_placed(session, package), code))
     raise_first(rules.quantity_problems(value, quantity))
     target = _step_for_placing(session, package, step)
-    placement = PlacementRow(package_id=package.id, step_id=target.id, move_id=move.id, quantity=quantity)
+    # Placed again after it was tracked (in a package reopened since): the history's latest level
+    # is its level, as everywhere else.
+    level = _level_before(session, package, code, datetime.max, "0")
+    placement = PlacementRow(package_id=ident(package), step_id=ident(target), move_id=ident(move), quantity=quantity,
+                             level=level)
     session.add(placement)
     session.flush()
     _record(session, package, "placed", move=code, new=_placed_text(target.ordinal, quantity, move.unit),
-            placement_id=placement.id)
+            placement_id=ident(placement))
     return target.ordinal, rules.placement_notes(value, quantity, _positions_on(session, move))
 
 
@@ -390,11 +395,12 @@ def _positions_on(session: Session, move: MoveRow) -> list[Position]:
     from negotiator.db.tables import PartyRow, PositionRow
 
     rows = session.exec(
-        select(PositionRow, PartyRow.code).join(PartyRow, PartyRow.id == PositionRow.party_id)
-        .where(PositionRow.move_id == move.id).order_by(PartyRow.code)
+        select(PositionRow, PartyRow.code).join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
+        .where(PositionRow.move_id == move.id).order_by(col(PartyRow.code))
     ).all()
     return [Position(party, move.code, row.stance, row.weight,
-                     Bound(row.bound_op, row.bound_value) if row.bound_op is not None else None)
+                     Bound(row.bound_op, row.bound_value)
+                     if row.bound_op is not None and row.bound_value is not None else None)
             for row, party in rows]
 
 
@@ -416,10 +422,10 @@ def shift_move(session: Session, name: str, code: str, to: int) -> tuple[int, in
     target = _step_for_placing(session, package, to)
     if target.id == step.id:
         return step.ordinal, step.ordinal
-    placement.step_id = target.id
+    placement.step_id = ident(target)
     session.add(placement)
     _record(session, package, "shifted", move=code, old=f"step {step.ordinal}", new=f"step {target.ordinal}",
-            placement_id=placement.id)
+            placement_id=ident(placement))
     session.flush()
     return step.ordinal, target.ordinal
 
@@ -455,7 +461,7 @@ def _latest_status_event(session: Session, package: PackageRow, made: str | None
     statement = select(EventRow).where(EventRow.package_id == package.id, EventRow.kind == "status")
     if made is not None:
         statement = statement.where(EventRow.new == made)
-    return session.exec(statement.order_by(EventRow.at.desc(), EventRow.id.desc())).first()
+    return session.exec(statement.order_by(col(EventRow.at).desc(), col(EventRow.id).desc())).first()
 
 
 def _level_before(session: Session, package: PackageRow, code: str, stamp: datetime, stored: str) -> str:
@@ -465,7 +471,7 @@ def _level_before(session: Session, package: PackageRow, code: str, stamp: datet
         for at, new in session.exec(
             select(EventRow.at, EventRow.new)
             .where(EventRow.package_id == package.id, EventRow.kind == "level", EventRow.move == code)
-            .order_by(EventRow.at, EventRow.id)
+            .order_by(col(EventRow.at), col(EventRow.id))
         ).all()
     ]
     return rules.level_on(code, stored, history, stamp)
@@ -478,8 +484,8 @@ def _start_no_later_than(session: Session, package: PackageRow, agreed: EventRow
     began = session.exec(
         select(EventRow)
         .where(EventRow.package_id == package.id, EventRow.kind == "status", EventRow.old == "agreed",
-               EventRow.new == "implementing", EventRow.id > agreed.id)
-        .order_by(EventRow.at, EventRow.id)
+               EventRow.new == "implementing", col(EventRow.id) > ident(agreed))
+        .order_by(col(EventRow.at), col(EventRow.id))
     ).first()
     if began is not None and began.at > stamp:
         began.at = stamp
@@ -519,7 +525,7 @@ def track_move(
                 note=f"{_FIRST_UPDATE} ({code})", at=stamp)
     old = _level_before(session, package, code, stamp, placement.level)
     _record(session, package, "level", move=code, old=old, new=new, note=note or "", source=source or "",
-            placement_id=placement.id, at=stamp)
+            placement_id=ident(placement), at=stamp)
     session.flush()
     # A back-dated update must not overwrite a later one: the placement keeps the latest level.
     placement.level = _level_before(session, package, code, datetime.max, placement.level)
@@ -550,7 +556,7 @@ def save_package(
     origin = based_on if based_on is not None else package.based_on
     package = replace_(package, based_on=origin)
     codes = [p.move for _, p in package.placements()]
-    moves = {m.code: m for m in session.exec(select(MoveRow).where(MoveRow.code.in_(codes))).all()} if codes else {}
+    moves = {m.code: m for m in session.exec(select(MoveRow).where(col(MoveRow.code).in_(codes))).all()} if codes else {}
     raise_first(rules.package_problems(package))
     raise_first(problem for _, _, problem in rules.repeated_placements(package))
     raise_first(problem for _, _, problem in rules.moves_known_problems(
@@ -558,6 +564,7 @@ def save_package(
     raise_first(problem for _, placement in package.placements() for problem in rules.placement_problems(placement))
     for event in package.history:
         raise_first([*rules.event_problems(event), *rules.event_date_problems(event, today or date.today())])
+    raise_first(problem for _, _, problem in rules.level_history_problems(package))
     origin_id = lock_package(session, origin).id if origin else None
     stamp = now()
     existing = session.exec(select(PackageRow).where(PackageRow.name == package.name).with_for_update()).first()
@@ -565,9 +572,9 @@ def save_package(
         raise DuplicateCode("package", package.name, "choose another name")
     if existing is not None:
         row = existing
-        session.execute(delete(EventRow).where(EventRow.package_id == row.id))
-        session.execute(delete(PlacementRow).where(PlacementRow.package_id == row.id))
-        session.execute(delete(StepRow).where(StepRow.package_id == row.id))
+        session.execute(delete(EventRow).where(col(EventRow.package_id) == row.id))
+        session.execute(delete(PlacementRow).where(col(PlacementRow.package_id) == row.id))
+        session.execute(delete(StepRow).where(col(StepRow.package_id) == row.id))
         row.title, row.description, row.status = package.title, package.description, package.status
         row.based_on_id = origin_id
         row.updated_at = stamp
@@ -579,21 +586,21 @@ def save_package(
 
     placement_ids: dict[str, int] = {}
     for ordinal, step in enumerate(package.steps, 1):
-        step_row = StepRow(package_id=row.id, ordinal=ordinal, label=step.label, due=step.due)
+        step_row = StepRow(package_id=ident(row), ordinal=ordinal, label=step.label, due=step.due)
         session.add(step_row)
         session.flush()
         for placement in step.placements:
             move = moves[placement.move]
-            placement_row = PlacementRow(package_id=row.id, step_id=step_row.id, move_id=move.id,
+            placement_row = PlacementRow(package_id=ident(row), step_id=ident(step_row), move_id=ident(move),
                                          quantity=placement.quantity, level=placement.level)
             session.add(placement_row)
             session.flush()
-            placement_ids[move.code] = placement_row.id
+            placement_ids[move.code] = ident(placement_row)
 
     history: tuple[Event, ...] = package.history or (Event(stamp, "created", new=package.status, note=note),)
     for event in history:
         session.add(EventRow(
-            package_id=row.id, placement_id=placement_ids.get(event.move) if event.move else None,
+            package_id=ident(row), placement_id=placement_ids.get(event.move) if event.move else None,
             at=event.at, kind=event.kind, move=event.move, old=event.old, new=event.new,
             note=event.note or "", source=event.source or "",
         ))

@@ -132,21 +132,12 @@ def import_scenario(session: Session, parsed: ParsedScenario, replace: bool = Fa
     return summary
 
 
-def _tables():
-    from negotiator.db.tables import (
-        ConditionRow,
-        EventRow,
-        IssueRow,
-        MoveRow,
-        PackageRow,
-        PartyRow,
-        PlacementRow,
-        PositionRow,
-        StepRow,
-    )
+def _tables() -> dict[str, Any]:
+    from sqlmodel import SQLModel
 
-    rows = (PartyRow, IssueRow, MoveRow, PositionRow, ConditionRow, PackageRow, StepRow, PlacementRow, EventRow)
-    return {row.__tablename__: row.__table__ for row in rows}
+    from negotiator.db.tables import ALL_TABLES  # importing it registers every table
+
+    return {name: SQLModel.metadata.tables[name] for name in ALL_TABLES}
 
 
 def _wipe(connection: Connection) -> dict[str, int]:

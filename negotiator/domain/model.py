@@ -11,6 +11,7 @@ Numbers (quantities, bounds) are floats; weights and costs are ints.  A step's o
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -73,7 +74,7 @@ def check_condition_name(name: str) -> str:
 LARGEST_INT = 2**31 - 1
 
 
-def format_number(value: float | int | None) -> str:
+def format_number(value: float | None) -> str:
     """Canonical text of a number: no exponent, integral values without a decimal point.
 
     ``float(format_number(v)) == v`` for every finite float, so a bound or quantity written out
@@ -92,7 +93,7 @@ def parse_number(text: str, what: str = "number") -> float:
         value = float(str(text).strip())
     except ValueError:
         raise InvalidValue(f"'{text}' is not a {what}: expected a number such as 300 or 12.5") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise InvalidValue(f"'{text}' is not a {what}: expected a finite number")
     return value
 

@@ -30,7 +30,16 @@ from negotiator.scenario.references import (
 from negotiator.scenario.writing import write_scenario
 
 __all__ = [
-    "Origin", "PackageOrigin", "Origins", "ParsedScenario", "SECTIONS", "Existing",
-    "read_scenario", "parse_scenario", "check_scenario", "validate_references", "units_removed",
+    "SECTIONS",
+    "Existing",
+    "Origin",
+    "Origins",
+    "PackageOrigin",
+    "ParsedScenario",
+    "check_scenario",
+    "parse_scenario",
+    "read_scenario",
+    "units_removed",
+    "validate_references",
     "write_scenario",
 ]

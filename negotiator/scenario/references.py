@@ -31,7 +31,7 @@ class Existing:
     ``package p (quantity 120)``), for the moves a file takes the unit of.
     """
 
-    catalogue: Catalogue = Catalogue()
+    catalogue: Catalogue = field(default_factory=Catalogue)
     packages: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     measured: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
@@ -154,4 +154,4 @@ def _quantity_moves(text: str) -> set[str]:
     return rules.quantity_moves(node) if node is not None else set()
 
 
-__all__ = ["Existing", "check_scenario", "validate_references", "reference_problems", "units_removed"]
+__all__ = ["Existing", "check_scenario", "reference_problems", "units_removed", "validate_references"]

@@ -134,3 +134,14 @@ def test_seeding_again_after_a_users_edits_is_refused_and_lists_them(korea_db):
     assert snapshot(korea_db) == before
     cli.ok("seed", "korea", "--replace")
     assert "My own title" not in cli.ok("package", "list").stdout
+
+
+def test_a_move_placed_again_in_a_reopened_package_keeps_the_level_its_history_gives(talks, tmp_path):
+    talks.ok("package", "place", "p", "dprk.freeze")
+    talks.ok("package", "status-set", "p", "agreed", "--on", "2025-01-01")
+    talks.ok("track", "p", "dprk.freeze", "3", "--on", "2025-02-01")
+    talks.ok("package", "status-set", "p", "proposed", "--force", "--note", "reopened")
+    talks.ok("package", "unplace", "p", "dprk.freeze")
+    talks.ok("package", "place", "p", "dprk.freeze")
+    assert "{move: dprk.freeze, level: 3}" in talks.ok("export", "-").stdout
+    round_trips(talks, tmp_path)

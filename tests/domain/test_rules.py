@@ -97,16 +97,16 @@ def test_a_position_breaking_a_rule_is_refused(position, message):
 def test_a_new_actor_may_not_leave_a_stance_wrong():
     found = rules.actor_change_problems(Move("kaesong.wage", "DPRK", "Wage", unit="USD"),
                                        [Position("DPRK", "kaesong.wage", "demand")])
-    assert messages(found) == ["cannot make DPRK the actor of 'kaesong.wage': DPRK cannot demand its own move "
-                               "'kaesong.wage'; change that position first"]
+    assert messages(found) == [("cannot make DPRK the actor of 'kaesong.wage': DPRK cannot demand its own move "
+                               "'kaesong.wage'; change that position first")]
 
 
 def test_a_move_loses_its_unit_only_when_nothing_measures_it():
     unitless = Move("kaesong.wage", "ROK", "Wage")
     assert rules.unit_problems(unitless, []) == []
     found = rules.unit_problems(unitless, ["DPRK's bound (>= 300)", "condition 4", "package p (quantity 120)"])
-    assert messages(found) == ["move 'kaesong.wage' needs a unit while DPRK's bound (>= 300), condition 4 and "
-                               "package p (quantity 120) measure its quantity; remove those first"]
+    assert messages(found) == [("move 'kaesong.wage' needs a unit while DPRK's bound (>= 300), condition 4 and "
+                               "package p (quantity 120) measure its quantity; remove those first")]
 
 
 # --- conditions --------------------------------------------------------------------------------
@@ -115,23 +115,23 @@ def test_a_move_loses_its_unit_only_when_nothing_measures_it():
 @pytest.mark.parametrize("text, message", [
     ("steps <= -1", "a package has 1 or more steps, so 'steps' is compared with a whole number of at least 1, not -1"),
     ("steps >= 0", "a package has 1 or more steps, so 'steps' is compared with a whole number of at least 1, not 0"),
-    ("steps <= 2.5", "a package has 1 or more steps, so 'steps' is compared with a whole number of at least 1, "
-                     "not 2.5"),
+    ("steps <= 2.5", ("a package has 1 or more steps, so 'steps' is compared with a whole number of at least 1, "
+                     "not 2.5")),
     ("dprk.freeze by step 0", "'dprk.freeze by step 0': steps are numbered from 1"),
-    ("dprk.freeze >= 3", "move 'dprk.freeze' has no unit, so the condition cannot compare its quantity (give the "
-                         "move a unit)"),
+    ("dprk.freeze >= 3", ("move 'dprk.freeze' has no unit, so the condition cannot compare its quantity (give the "
+                         "move a unit)")),
     ("kaesong.wage >= 10000000000000", "a number in a condition must be between -10^12 and 10^12, not 10000000000000"),
     ("includes usa.talks", "unknown move 'usa.talks'"),
 ])
 def test_a_condition_breaking_a_rule_is_refused(text, message):
-    node, found = rules.condition_problems(Condition(text, "USA"), MOVES)
+    _node, found = rules.condition_problems(Condition(text, "USA"), MOVES)
     assert messages(found) == [message]
 
 
 def test_a_rule_may_not_use_balance_or_exposure():
     _, found = rules.condition_problems(Condition("balance >= 0 and exposure <= 2"), MOVES)
-    assert messages(found) == ["a rule (a condition without a party) cannot use balance or exposure: balance and "
-                               "exposure are measured for a party; give the condition a party"]
+    assert messages(found) == [("a rule (a condition without a party) cannot use balance or exposure: balance and "
+                               "exposure are measured for a party; give the condition a party")]
 
 
 def test_a_condition_that_does_not_parse_carries_the_syntax_error_with_its_caret():
@@ -231,8 +231,8 @@ def test_what_happened_is_not_dated_after_today():
 
 def test_an_update_may_not_predate_the_agreement():
     found = rules.not_before_problems(date(2026, 1, 1), datetime(2026, 2, 1, 10), "it was agreed", "p")
-    assert messages(found) == ["2026-01-01 is before it was agreed on 2026-02-01 in package 'p'; give a date on or "
-                               "after that"]
+    assert messages(found) == [("2026-01-01 is before it was agreed on 2026-02-01 in package 'p'; give a date on or "
+                               "after that")]
 
 
 # --- the latest level event wins --------------------------------------------------------------

@@ -240,6 +240,20 @@ def level_on(move: str, stored: str, history: Iterable[Event], until: datetime |
     return latest.new if latest is not None and latest.new is not None else "0"
 
 
+def level_history_problems(package: Package) -> list[tuple[int, int, Problem]]:
+    """``(step index, placement index, problem)`` for each placement whose level is not the one
+    its history's latest level event gives (levels and history always agree)."""
+    latest = latest_levels(package.history)
+    found = []
+    for s, step in enumerate(package.steps):
+        for p, placement in enumerate(step.placements):
+            event = latest.get(placement.move)
+            if event is not None and event.new != placement.level:
+                found.append((s, p, Problem("level", f"level {placement.level} of '{placement.move}' disagrees "
+                                                     f"with the history's latest level {event.new}")))
+    return found
+
+
 def moves_known_problems(package: Package, moves: Mapping[str, Move | None]) -> list[tuple[int, int, Problem]]:
     """``(step index, placement index, problem)`` for each placement of an unknown move or with a
     quantity its move cannot take."""

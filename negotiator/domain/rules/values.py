@@ -37,8 +37,8 @@ _CODES = {
     "package name": (PACKAGE_NAME, "use letters, digits, '.', '_' or '-', e.g. kaesong-first"),
     "condition name": (
         CONDITION_NAME,
-        "use letters, digits, '.', '_' or '-', not only digits (a number refers to a condition's id), "
-        "e.g. abductions-first",
+        ("use letters, digits, '.', '_' or '-', not only digits (a number refers to a condition's id), "
+         "e.g. abductions-first"),
     ),
 }
 
