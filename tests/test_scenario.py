@@ -652,3 +652,9 @@ def test_condition_text_is_read_in_canonical_form():
     parsed = read_scenario('conditions:\n  - {party: A, text: "(includes   a)  and   includes b"}\n', "f.yaml")
     (condition,) = parsed.scenario.catalogue.conditions
     assert condition.text == to_text(parse("includes a and includes b"))
+
+
+@pytest.mark.parametrize("source", ["0\u20280", "a\u2029b", "nel\x85x", "cr\rx"])
+def test_text_with_a_unicode_line_break_in_a_block_row_reads_back(source):
+    scenario = Scenario(Catalogue(parties=(Party("A", "x"),), moves=(Move("a", "A", "t", source=source),)))
+    assert read_scenario(write_scenario(scenario), "f.yaml").scenario == scenario

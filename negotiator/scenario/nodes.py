@@ -30,6 +30,38 @@ class Reporter(Protocol):
     def problem(self, line: int, message: str) -> None: ...
 
 
+class Collector:
+    """What reading a file keeps besides its values: every problem, the codes of the items left
+    out for their problems, and the keys seen so far (duplicates within the file)."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[tuple[int, str]] = []
+        self.declared: set[tuple[str, str]] = set()
+        # (kind, key) -> line of the first item with that key, for duplicates within the file.
+        self.seen: dict[tuple[str, Any], int] = {}
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+
+    def unique(self, item: Item, kind: str, key: Any, shown: str, at: str) -> bool:
+        """Record the item's key; report it (and return False) if the file already had it."""
+        line = item.lines.get(at, item.line)
+        if (kind, key) in self.seen:
+            item.problem(line, f"duplicate {shown} (first at line {self.seen[(kind, key)]})")
+            return False
+        self.seen[(kind, key)] = line
+        return True
+
+    def kept(self, item: Item, kind: str, code: str | None, value: Any) -> tuple[Any, Origin] | None:
+        """The item's value and origin when it is sound; else None, remembering its code."""
+        if not item.ok:
+            if code:
+                self.declared.add((kind, code))
+            return None
+        return value, item.origin
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where one item of the file was written: its own line and the line of each of its keys."""

@@ -112,17 +112,26 @@ def reference_problems(parsed: ParsedScenario, existing: Existing | Scenario,
             report(origin, "position", rules.position_problems(position, judged))
 
     # A move the file changes must not leave the database's rows on it wrong.
-    stored_positions = [p for p in existing.catalogue.positions if (p.party, p.move) not in in_file]
+    stored_moves = existing.catalogue.move_by_code
+    changed = {m.code for m in catalogue.moves if m.code in stored_moves and (
+        m.actor != stored_moves[m.code].actor or (not m.unit and stored_moves[m.code].unit))}
+    stored_positions: dict[str, list] = {}
+    for stored in existing.catalogue.positions:
+        if stored.move in changed and (stored.party, stored.move) not in in_file:
+            stored_positions.setdefault(stored.move, []).append(stored)
     matches = match_conditions(existing.catalogue.conditions, catalogue.conditions)
     replaced = {index for index in matches if index is not None}
     stored_conditions = [(label, condition) for i, (label, condition)
                          in enumerate(zip(existing.labels, existing.catalogue.conditions)) if i not in replaced]
     file_packages = {p.name for p in scenario.packages}
+    suffix = " (rows already in the database)"
     for move, origin in zip(catalogue.moves, origins.moves):
-        suffix = " (rows already in the database)"
-        report(origin, "move", rules.actor_change_problems(move, stored_positions), suffix)
+        if move.code not in changed:
+            continue
+        on_move = stored_positions.get(move.code, [])
+        report(origin, "move", rules.actor_change_problems(move, on_move), suffix)
         if not move.unit:
-            measured = rules.bounds_measuring(move.code, stored_positions)
+            measured = rules.bounds_measuring(move.code, on_move)
             measured += [f"condition {label}" for label, condition in stored_conditions
                          if move.code in _quantity_moves(condition.text)]
             measured += [f"package {name} (quantity {quantity})"

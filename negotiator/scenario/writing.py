@@ -93,6 +93,8 @@ class _Emitter:
             return False
         if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
             return False
+        if any(brk in text for brk in _BREAKS):  # a reader would end the line there
+            return False
         if flow and not _FLOW_QUOTED.isdisjoint(text):
             return False
         if not _PRINTABLE.fullmatch(text):
