@@ -74,7 +74,7 @@ def package_list(store, fmt: str, output: str | None) -> None:
     Example:
       negotiator package list --format csv --output packages.csv
     """
-    from negotiator.db.packages import package_summaries
+    from negotiator.db.load import package_summaries
     from negotiator.domain.drafting import packages_table
 
     with store.read() as connection:
@@ -352,7 +352,7 @@ def package_status_set(store, name: str, status: str, force: bool, note: str, on
     Example:
       negotiator package status-set kaesong-first agreed --on 2027-02-01
     """
-    from negotiator.db.packages import set_status
+    from negotiator.db.tracking import set_status
 
     on_date = _date(on, "date")
     with store.write() as session:
@@ -382,7 +382,7 @@ def track(store, package_name: str, move: str, level: str, on: str | None, note:
     Example:
       negotiator track kaesong-first rok.food-aid 3 --on 2027-03-02 --note "first shipment delivered"
     """
-    from negotiator.db.packages import track_move
+    from negotiator.db.tracking import track_move
 
     on_date = _date(on, "date")
     with store.write() as session:

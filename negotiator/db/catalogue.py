@@ -283,7 +283,7 @@ def edit_move(
             raise Referenced("move", code, used, action="edit those conditions first; a code in condition text is not renamed")
     actor_row = get_party(session, move.actor)
     if move.actor != before.actor:
-        raise_first(rules.actor_change_problems(replace(move, code=code), _positions_on(session, row)))
+        raise_first(rules.actor_change_problems(replace(move, code=code), positions_on(session, row)))
     if not move.unit and before.unit:
         raise_first(rules.unit_problems(move, _measuring(session, row)))
     if move.code != code:
@@ -299,7 +299,7 @@ def edit_move(
     return row
 
 
-def _positions_on(session: Session, move: MoveRow) -> list[Position]:
+def positions_on(session: Session, move: MoveRow) -> list[Position]:
     rows = session.exec(
         select(PositionRow, PartyRow.code)
         .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
@@ -318,7 +318,7 @@ def _measuring(session: Session, move: MoveRow) -> list[str]:
     """What measures the move's quantity: bounds, quantity conditions, placements with a quantity."""
     from negotiator.domain.rules import bounds_measuring, parsed, quantity_moves
 
-    found = bounds_measuring(move.code, _positions_on(session, move))
+    found = bounds_measuring(move.code, positions_on(session, move))
     for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(move.code))
                                   .order_by(col(ConditionRow.id))).all():
         node, _ = parsed(condition.text)

@@ -234,3 +234,20 @@ def load_packages(
     }
     order: Iterable[str] = wanted if names is not None else sorted(packages)
     return [packages[name] for name in order]
+
+
+def package_summaries(connection: Connection) -> list[tuple]:
+    """``package list`` rows in one statement: name, title, status, steps, moves, based_on, updated."""
+    from sqlalchemy import DateTime, text
+
+    statement = text(
+        "SELECT k.name, k.title, k.status, "
+        "(SELECT count(*) FROM step s WHERE s.package_id = k.id), "
+        "(SELECT count(*) FROM placement p WHERE p.package_id = k.id), "
+        "b.name, k.updated_at AS updated "
+        "FROM package k LEFT JOIN package b ON b.id = k.based_on_id ORDER BY k.name"
+    ).columns(updated=DateTime)
+    return [
+        (name, title, status, int(steps), int(moves), based_on, updated.strftime("%Y-%m-%d %H:%M"))
+        for name, title, status, steps, moves, based_on, updated in connection.execute(statement).all()
+    ]

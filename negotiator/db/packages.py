@@ -17,7 +17,8 @@ itself.
 
 Event kinds written here: ``created``, ``renamed``, ``title``, ``description``, ``step-added``,
 ``step-removed``, ``step-moved``, ``step-edited``, ``placed``, ``unplaced``, ``shifted``,
-``status`` and ``level`` (an implementation update: ``move`` the move, ``new`` the level).
+``status`` and ``level`` (an implementation update: ``move`` the move, ``new`` the level); status
+changes and implementation updates are written by ``negotiator.db.tracking``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
-from negotiator.db.catalogue import ident
+from negotiator.db.catalogue import ident, positions_on
 from negotiator.db.tables import EventRow, MoveRow, PackageRow, PlacementRow, StepRow
 from negotiator.domain import drafting, rules
 from negotiator.domain.errors import (
@@ -38,18 +39,15 @@ from negotiator.domain.errors import (
     UnknownCode,
 )
 from negotiator.domain.model import (
-    Bound,
     Event,
     Move,
     Package,
     Placement,
-    Position,
     Step,
     check_package_name,
     format_number,
 )
 from negotiator.domain.rules import raise_first
-from negotiator.domain.tracker import parse_level
 
 
 def now() -> datetime:
@@ -381,27 +379,16 @@ def place_move(
     target = _step_for_placing(session, package, step)
     # Placed again after it was tracked (in a package reopened since): the history's latest level
     # is its level, as everywhere else.
-    level = _level_before(session, package, code, datetime.max, "0")
+    from negotiator.db.tracking import level_before
+
+    level = level_before(session, package, code, datetime.max, "0")
     placement = PlacementRow(package_id=ident(package), step_id=ident(target), move_id=ident(move), quantity=quantity,
                              level=level)
     session.add(placement)
     session.flush()
     _record(session, package, "placed", move=code, new=_placed_text(target.ordinal, quantity, move.unit),
             placement_id=ident(placement))
-    return target.ordinal, rules.placement_notes(value, quantity, _positions_on(session, move))
-
-
-def _positions_on(session: Session, move: MoveRow) -> list[Position]:
-    from negotiator.db.tables import PartyRow, PositionRow
-
-    rows = session.exec(
-        select(PositionRow, PartyRow.code).join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
-        .where(PositionRow.move_id == move.id).order_by(col(PartyRow.code))
-    ).all()
-    return [Position(party, move.code, row.stance, row.weight,
-                     Bound(row.bound_op, row.bound_value)
-                     if row.bound_op is not None and row.bound_value is not None else None)
-            for row, party in rows]
+    return target.ordinal, rules.placement_notes(value, quantity, positions_on(session, move))
 
 
 def unplace_move(session: Session, name: str, code: str, note: str = "") -> int:
@@ -428,110 +415,6 @@ def shift_move(session: Session, name: str, code: str, to: int) -> tuple[int, in
             placement_id=ident(placement))
     session.flush()
     return step.ordinal, target.ordinal
-
-
-# -- status and implementation -----------------------------------------------------------------
-
-
-def set_status(
-    session: Session, name: str, status: str, force: bool = False, note: str = "", on: date | None = None,
-    today: date | None = None,
-) -> str:
-    """Change the package's status; return the old one."""
-    package = lock_package(session, name)
-    new = str(status).strip().lower()
-    old = package.status
-    raise_first(rules.transition_problems(old, new, force=force, note=note or ""))
-    raise_first(rules.text_problems("note", note))
-    stamp = moment(on)
-    if on is not None:
-        raise_first(rules.not_after_today_problems("at", on, today or date.today(), "a status change"))
-        latest = _latest_status_event(session, package)
-        if latest is not None:
-            raise_first(rules.not_before_problems(on, latest.at, f"its last status change ({latest.old} → {latest.new})",
-                                                  package.name))
-            stamp = max(stamp, latest.at)
-    package.status = new
-    _record(session, package, "status", old=old, new=new, note=note or "", at=stamp)
-    return old
-
-
-def _latest_status_event(session: Session, package: PackageRow, made: str | None = None) -> EventRow | None:
-    """The package's latest ``status`` event (only those that made it ``made``, if given)."""
-    statement = select(EventRow).where(EventRow.package_id == package.id, EventRow.kind == "status")
-    if made is not None:
-        statement = statement.where(EventRow.new == made)
-    return session.exec(statement.order_by(col(EventRow.at).desc(), col(EventRow.id).desc())).first()
-
-
-def _level_before(session: Session, package: PackageRow, code: str, stamp: datetime, stored: str) -> str:
-    """The move's level in force at ``stamp``, from the history (``stored`` if never tracked)."""
-    history = [
-        Event(at, "level", code, None, new)
-        for at, new in session.exec(
-            select(EventRow.at, EventRow.new)
-            .where(EventRow.package_id == package.id, EventRow.kind == "level", EventRow.move == code)
-            .order_by(col(EventRow.at), col(EventRow.id))
-        ).all()
-    ]
-    return rules.level_on(code, stored, history, stamp)
-
-
-def _start_no_later_than(session: Session, package: PackageRow, agreed: EventRow, stamp: datetime, code: str) -> None:
-    """A back-dated update earlier than the one that started implementation: implementation
-    started with it, so the agreed -> implementing event that followed the agreement moves back
-    to it (never before the agreement), and the history stays in order."""
-    began = session.exec(
-        select(EventRow)
-        .where(EventRow.package_id == package.id, EventRow.kind == "status", EventRow.old == "agreed",
-               EventRow.new == "implementing", col(EventRow.id) > ident(agreed))
-        .order_by(col(EventRow.at), col(EventRow.id))
-    ).first()
-    if began is not None and began.at > stamp:
-        began.at = stamp
-        if began.note.startswith(_FIRST_UPDATE):  # the automatic note; a user's own is kept
-            began.note = f"{_FIRST_UPDATE} ({code})"
-        session.add(began)
-
-
-_FIRST_UPDATE = "first implementation update"
-
-
-def track_move(
-    session: Session, name: str, code: str, level: str, on: date | None = None, note: str = "",
-    source: str = "", today: date | None = None,
-) -> tuple[str, str, bool]:
-    """Record a move's implementation level; return (old level, new level, whether the package
-    went from agreed to implementing)."""
-    package = lock_package(session, name)
-    raise_first(rules.trackable_problems(name, package.status))
-    new = parse_level(level)
-    placement, _ = _placement(session, package, code)
-    raise_first([*rules.text_problems("note", note), *rules.text_problems("source", source)])
-    stamp = moment(on)
-    started = package.status == "agreed"
-    if on is not None:
-        raise_first(rules.not_after_today_problems("at", on, today or date.today(), "an implementation update"))
-        agreed = _latest_status_event(session, package, made="agreed")
-        if agreed is not None:
-            raise_first(rules.not_before_problems(on, agreed.at, "it was agreed", package.name))
-            # Same day as the agreement: the update comes after it, not at midnight before it.
-            stamp = max(stamp, agreed.at)
-            if not started:
-                _start_no_later_than(session, package, agreed, stamp, code)
-    if started:
-        package.status = "implementing"
-        _record(session, package, "status", old="agreed", new="implementing",
-                note=f"{_FIRST_UPDATE} ({code})", at=stamp)
-    old = _level_before(session, package, code, stamp, placement.level)
-    _record(session, package, "level", move=code, old=old, new=new, note=note or "", source=source or "",
-            placement_id=ident(placement), at=stamp)
-    session.flush()
-    # A back-dated update must not overwrite a later one: the placement keeps the latest level.
-    placement.level = _level_before(session, package, code, datetime.max, placement.level)
-    session.add(placement)
-    session.flush()
-    return old, new, started
 
 
 # -- whole packages from domain values ---------------------------------------------------------
@@ -609,23 +492,3 @@ def save_package(
     session.add(row)
     session.flush()
     return row
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-
-def package_summaries(connection) -> list[tuple]:
-    """``package list`` rows in one statement: name, title, status, steps, moves, based_on, updated."""
-    from sqlalchemy import DateTime, text
-
-    statement = text(
-        "SELECT k.name, k.title, k.status, "
-        "(SELECT count(*) FROM step s WHERE s.package_id = k.id), "
-        "(SELECT count(*) FROM placement p WHERE p.package_id = k.id), "
-        "b.name, k.updated_at AS updated "
-        "FROM package k LEFT JOIN package b ON b.id = k.based_on_id ORDER BY k.name"
-    ).columns(updated=DateTime)
-    return [
-        (name, title, status, int(steps), int(moves), based_on, updated.strftime("%Y-%m-%d %H:%M"))
-        for name, title, status, steps, moves, based_on, updated in connection.execute(statement).all()
-    ]

@@ -147,7 +147,7 @@ def test_a_changed_package_has_its_steps_replaced_and_the_files_new_events_added
 def test_reimporting_an_older_file_keeps_the_tracking_done_since(store):
     load_text(store, SECTION_7)
     with store.write() as session:
-        from negotiator.db.packages import track_move
+        from negotiator.db.tracking import track_move
 
         track_move(session, "kaesong-first", "kaesong.wage", "3", note="done", on=datetime(2025, 4, 1).date())
     assert tallies(load_text(store, SECTION_7)) == {
