@@ -277,9 +277,8 @@ def move_list(store, actor, issue_code, fmt: str, output: str | None) -> None:
       negotiator move list --actor DPRK
       negotiator move list --issue kaesong --format csv
     """
-    from negotiator.domain.listings import moves_table
-
     from negotiator.domain.errors import UnknownCode
+    from negotiator.domain.listings import moves_table
 
     catalogue = read_catalogue(store)
     if actor:
@@ -505,4 +504,4 @@ def values_matrix(store, packages, as_of):
     return build(read_catalogue(store))
 
 
-__all__ = ["party", "issue", "move", "position", "note"]
+__all__ = ["issue", "move", "note", "party", "position"]

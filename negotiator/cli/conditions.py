@@ -1,8 +1,8 @@
 """``condition add/list/show/edit/rm/test``: the parties' acceptance rules, in the language of §3.
 
 Thin: each command calls ``negotiator.db.conditions`` inside one write transaction, or reads and
-hands a table from ``negotiator.domain.verdicts`` to the renderer.  Condition text is checked on
-save (it parses, its moves exist, a rule uses no balance or exposure) and stored in canonical form.
+hands a table from ``negotiator.domain.verdicts`` to the renderer.  A condition is judged on save
+by ``negotiator.domain.rules`` (as ``import`` judges it) and stored in canonical form.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import click
 
 from negotiator.cli.common import done, emit, output_options, pass_store
 from negotiator.db.load import read
+
 
 def _ref(value: str) -> str:
     return value.strip()
@@ -125,7 +126,7 @@ def condition_edit(store, ref: str, text, party, rule: bool, name, soft, source)
 
     if rule and party is not None:
         raise click.UsageError("give --party or --rule, not both")
-    keep = lambda value: KEEP if value is None else value  # noqa: E731
+    keep = lambda value: KEEP if value is None else value
     with store.write() as session:
         row = edit_condition(
             session,
@@ -168,13 +169,17 @@ def condition_test(store, text: str, packages: tuple[str, ...], party: str | Non
       negotiator condition test "exposure <= 2" kaesong-first --party ROK
     """
     from negotiator.domain.evaluate import evaluate
-    from negotiator.domain.language import parse_condition, to_text
+    from negotiator.domain.language import to_text
+    from negotiator.domain.model import Condition
+    from negotiator.domain.rules import condition_problems, raise_first
     from negotiator.domain.verdicts import condition_test_table
 
     def parsed(catalogue):
         if party is not None:
             catalogue.party(party)
-        return parse_condition(text, party, catalogue.move_by_code)
+        node, found = condition_problems(Condition(text, party), catalogue.move_by_code)
+        raise_first(found)
+        return node
 
     catalogue, drafted = read(store, packages, first=parsed)
     node = parsed(catalogue)

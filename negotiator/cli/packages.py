@@ -74,7 +74,7 @@ def package_list(store, fmt: str, output: str | None) -> None:
     Example:
       negotiator package list --format csv --output packages.csv
     """
-    from negotiator.db.packages import package_summaries
+    from negotiator.db.load import package_summaries
     from negotiator.domain.drafting import packages_table
 
     with store.read() as connection:
@@ -280,6 +280,8 @@ def step_move(store, name: str, number: int, to: int) -> None:
 def package_place(store, name: str, move: str, step_: int | None, qty: str | None) -> None:
     """Place a move in a step (a move is placed at most once per package).
 
+    A quantity outside a party's bound is allowed in a draft (check reports it) but noted.
+
     \b
     Examples:
       negotiator package place kaesong-first rok.food-aid --step 1
@@ -290,9 +292,9 @@ def package_place(store, name: str, move: str, step_: int | None, qty: str | Non
 
     quantity = parse_number(qty, "quantity") if qty is not None else None
     with store.write() as session:
-        ordinal, warning = place_move(session, name, move, step=step_, quantity=quantity)
-    if warning:
-        note(warning)
+        ordinal, notes = place_move(session, name, move, step=step_, quantity=quantity)
+    for remark in notes:
+        note(remark)
     done(f"placed {move} in step {ordinal} of {name}")
 
 
@@ -350,7 +352,7 @@ def package_status_set(store, name: str, status: str, force: bool, note: str, on
     Example:
       negotiator package status-set kaesong-first agreed --on 2027-02-01
     """
-    from negotiator.db.packages import set_status
+    from negotiator.db.tracking import set_status
 
     on_date = _date(on, "date")
     with store.write() as session:
@@ -380,7 +382,7 @@ def track(store, package_name: str, move: str, level: str, on: str | None, note:
     Example:
       negotiator track kaesong-first rok.food-aid 3 --on 2027-03-02 --note "first shipment delivered"
     """
-    from negotiator.db.packages import track_move
+    from negotiator.db.tracking import track_move
 
     on_date = _date(on, "date")
     with store.write() as session:
@@ -409,7 +411,13 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
     from datetime import date
 
     from negotiator.domain.matrices import implementation_matrix
-    from negotiator.domain.tracker import moves_table, package_status, parties_table, status_document, steps_table
+    from negotiator.domain.tracker import (
+        moves_table,
+        package_status,
+        parties_table,
+        status_document,
+        steps_table,
+    )
 
     catalogue, (found,) = read(store, [package_name], history=True)
     state = package_status(catalogue, found, _date(as_of, "--as-of date"), today=date.today())
@@ -461,4 +469,4 @@ def implementation_status_matrix(store, packages, as_of):
     return implementation_matrix(catalogue, package_status(catalogue, found, when, today=date.today()))
 
 
-__all__ = ["package", "track", "status", "log"]
+__all__ = ["log", "package", "status", "track"]

@@ -9,7 +9,6 @@ the root group prints as ``Error: N problems in scenario, nothing imported:`` fo
 from __future__ import annotations
 
 import sys
-
 from pathlib import Path
 
 import click
@@ -36,19 +35,19 @@ def _read_text(file: str) -> tuple[str, str]:
         raise InvalidValue(f"{file}:{line}: not UTF-8 text; save the file as UTF-8") from None
 
 
-def _load(store, text: str, name: str, replace: bool, yes: bool, reads_stdin: bool) -> None:
-    """Parse, confirm a replace, import in one transaction, and print the summary."""
+def _load(store, text: str, name: str, replace: bool, wipe: bool, yes: bool, reads_stdin: bool) -> None:
+    """Parse, confirm a wipe, import in one transaction, and print the summary."""
     from negotiator.db.scenario import import_scenario
     from negotiator.domain.model import Scenario
     from negotiator.scenario import check_scenario, parse_scenario
 
     parsed = parse_scenario(text, name)
-    if replace:
+    if wipe:
         # A file that cannot be imported is reported before anyone is asked to delete anything.
         check_scenario(parsed, Scenario())
-        _confirm_replace(store, name, yes, reads_stdin)
+        _confirm_wipe(store, name, yes, reads_stdin)
     with write_creating(store) as session:
-        summary = import_scenario(session, parsed, replace=replace)
+        summary = import_scenario(session, parsed, replace=replace, wipe=wipe)
     if summary.removed:
         removed = ", ".join(f"{count} {kind}" for kind, count in summary.removed.items() if count)
         done(f"removed everything first ({removed or 'the database was empty'})")
@@ -57,12 +56,12 @@ def _load(store, text: str, name: str, replace: bool, yes: bool, reads_stdin: bo
         done(f"  {line}")
 
 
-def _confirm_replace(store, name: str, yes: bool, reads_stdin: bool) -> None:
+def _confirm_wipe(store, name: str, yes: bool, reads_stdin: bool) -> None:
     if yes:
         return
     if reads_stdin or not common.is_interactive():
         raise NegotiatorError(
-            f"--replace deletes every row in {store.display}; add --yes to confirm when not "
+            f"--wipe deletes every row in {store.display}; add --yes to confirm when not "
             "running interactively"
         )
     click.confirm(
@@ -72,31 +71,38 @@ def _confirm_replace(store, name: str, yes: bool, reads_stdin: bool) -> None:
     )
 
 
-_REPLACE_HELP = "Delete everything in the database first (asks for confirmation unless --yes)."
-_YES_HELP = "Do not ask before --replace deletes everything."
+_REPLACE_HELP = ("Overwrite the rows the file changes with the file's (without it, an import that "
+                 "would change rows already in the database is refused and lists them).")
+_WIPE_HELP = "Delete everything in the database first (asks for confirmation unless --yes)."
+_YES_HELP = "Do not ask before --wipe deletes everything."
 
 
 @click.command("import")
 @click.argument("file", metavar="FILE|-")
 @click.option("--replace", is_flag=True, help=_REPLACE_HELP)
+@click.option("--wipe", is_flag=True, help=_WIPE_HELP)
 @click.option("--yes", "-y", is_flag=True, help=_YES_HELP)
 @pass_store
-def import_command(store, file: str, replace: bool, yes: bool) -> None:
+def import_command(store, file: str, replace: bool, wipe: bool, yes: bool) -> None:
     """Import a scenario file (YAML); give - to read standard input.
 
     Parties, issues and moves are matched by code, positions by party and move, conditions by
-    name (or party and text), packages by name: what exists is updated, the rest is added.
-    Every problem in the file is reported at once as FILE:LINE, and nothing is imported unless
-    the whole file is sound.
+    name (or party and text), packages by name.  Rows the database lacks are added and identical
+    rows are left as they are.  If the file would change a row the database already holds (a
+    name, a cost, a weight, a package's steps...), nothing is imported and every such change is
+    listed: add --replace to overwrite those rows with the file's.  A package's history is never
+    lost: it only gains the file's entries.  Every problem in the file is reported at once as
+    FILE:LINE, and nothing is imported unless the whole file is sound.
 
     \b
     Examples:
       negotiator import talks.yaml
+      negotiator import talks.yaml --replace
       negotiator export - | negotiator --db copy.db import -
-      negotiator import talks.yaml --replace --yes
+      negotiator import backup.yaml --wipe --yes
     """
     text, name = _read_text(file)
-    _load(store, text, name, replace, yes, reads_stdin=file == "-")
+    _load(store, text, name, replace, wipe, yes, reads_stdin=file == "-")
 
 
 @click.command("export")
@@ -155,18 +161,24 @@ def describe_seed(path: Path) -> str:
 @click.argument("name", default="korea")
 @click.option("--list", "listing", is_flag=True, help="List the bundled scenarios instead.")
 @click.option("--replace", is_flag=True, help=_REPLACE_HELP)
+@click.option("--wipe", is_flag=True, help=_WIPE_HELP)
 @click.option("--yes", "-y", is_flag=True, help=_YES_HELP)
 @output_options
 @pass_store
-def seed(store, name: str, listing: bool, replace: bool, yes: bool, fmt: str, output: str | None) -> None:
+def seed(store, name: str, listing: bool, replace: bool, wipe: bool, yes: bool, fmt: str,
+         output: str | None) -> None:
     """Load a scenario bundled with negotiator (default: korea), or --list them.
 
-    Loading works like import: rows already there are updated, so seeding twice is safe.
+    Loading works like import: missing rows are added and identical ones left alone, so seeding
+    twice is safe.  If you have changed rows the scenario also holds, seeding is refused and
+    lists them, so that nothing you did is silently undone; --replace puts the scenario's
+    values back.
 
     \b
     Examples:
       negotiator seed
       negotiator seed --list
+      negotiator seed korea --replace
     """
     seeds = bundled_seeds()
     if listing:
@@ -178,7 +190,8 @@ def seed(store, name: str, listing: bool, replace: bool, yes: bool, fmt: str, ou
     if name not in seeds:
         raise UnknownCode("seed", name, seeds)
     path = seeds[name]
-    _load(store, path.read_text(encoding="utf-8-sig"), f"seeds/{path.name}", replace, yes, reads_stdin=False)
+    _load(store, path.read_text(encoding="utf-8-sig"), f"seeds/{path.name}", replace, wipe, yes,
+          reads_stdin=False)
 
 
-__all__ = ["import_command", "export_command", "seed", "bundled_seeds", "describe_seed"]
+__all__ = ["bundled_seeds", "describe_seed", "export_command", "import_command", "seed"]

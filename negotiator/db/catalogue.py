@@ -1,16 +1,19 @@
 """Writing the catalogue: parties, issues, moves and positions.
 
-Every function takes the session of the command's one transaction, validates at the boundary
-(codes in the §3 form, integers in range, bounds as ``OP NUMBER``, who may offer, demand or
-oppose a move) and raises a typed error before anything is written.  Removal of a row that other
-rows reference is refused unless ``cascade`` is set; the database's foreign keys back this up.
+Every function takes the session of the command's one transaction, builds the row it is about
+to store as a domain value, judges it with the rules of ``negotiator.domain.rules`` (the same
+functions ``import`` uses, so that what one accepts the other never refuses) and raises a typed
+error before anything is written.  Removal of a row that other rows reference is refused unless
+``cascade`` is set; the database's foreign keys back this up.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+from dataclasses import replace
+from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, col, func, select
 
 from negotiator.db.tables import (
     ConditionRow,
@@ -22,18 +25,28 @@ from negotiator.db.tables import (
     PlacementRow,
     PositionRow,
 )
-from negotiator.domain.errors import DuplicateCode, InvalidValue, Referenced, UnknownCode
+from negotiator.domain import rules
+from negotiator.domain.errors import DuplicateCode, Referenced, UnknownCode
 from negotiator.domain.model import (
-    STANCES,
-    check_issue_code,
-    check_move_code,
-    check_party_code,
+    Bound,
+    Issue,
+    Move,
+    Party,
+    Position,
+    format_number,
     parse_bound,
     parse_int,
-    stance_problem,
 )
+from negotiator.domain.rules import raise_first
 
 KEEP = object()  # "leave this field as it is" in edit functions
+
+
+def ident(row: SQLModel) -> int:
+    """The id of a row already in the database (flushed), as an int."""
+    value = getattr(row, "id", None)
+    assert isinstance(value, int), f"{type(row).__name__} has no id yet"
+    return value
 
 
 # --- lookups ---------------------------------------------------------------------------------
@@ -81,36 +94,41 @@ def _count(session: Session, statement) -> int:
 # --- parties ---------------------------------------------------------------------------------
 
 
+def _party_value(row: PartyRow) -> Party:
+    return Party(row.code, row.name, row.notes or "", row.source or "")
+
+
 def add_party(session: Session, code: str, name: str, notes: str = "", source: str = "") -> PartyRow:
-    check_party_code(code)
-    if not name.strip():
-        raise InvalidValue("a party needs a name (--name)")
+    party = Party(code, name.strip(), notes, source)
+    raise_first(rules.party_problems(party))
     if session.exec(select(PartyRow).where(PartyRow.code == code)).first() is not None:
         raise DuplicateCode("party", code, "use `negotiator party edit` to change it")
-    row = PartyRow(code=code, name=name.strip(), notes=notes, source=source)
+    row = PartyRow(code=party.code, name=party.name, notes=party.notes, source=party.source)
     session.add(row)
     session.flush()
     return row
 
 
-def edit_party(session: Session, code: str, new_code=KEEP, name=KEEP, notes=KEEP, source=KEEP) -> PartyRow:
+def edit_party(session: Session, code: str, new_code: Any = KEEP, name: Any = KEEP, notes: Any = KEEP,
+               source: Any = KEEP) -> PartyRow:
     row = get_party(session, code)
-    if new_code is not KEEP and new_code != code:
-        check_party_code(new_code)
-        if session.exec(select(PartyRow).where(PartyRow.code == new_code)).first() is not None:
-            raise DuplicateCode("party", new_code)
-        row.code = new_code
-    if name is not KEEP:
-        if not name.strip():
-            raise InvalidValue("a party's name cannot be empty")
-        row.name = name.strip()
-    if notes is not KEEP:
-        row.notes = notes
-    if source is not KEEP:
-        row.source = source
+    party = _changed(_party_value(row), code=new_code, name=_stripped(name), notes=notes, source=source)
+    raise_first(rules.party_problems(party))
+    if party.code != code and session.exec(select(PartyRow).where(PartyRow.code == party.code)).first() is not None:
+        raise DuplicateCode("party", party.code)
+    row.code, row.name, row.notes, row.source = party.code, party.name, party.notes, party.source
     session.add(row)
     session.flush()
     return row
+
+
+def _changed(value: Any, **changes: Any) -> Any:
+    """``value`` with the fields that are not KEEP replaced."""
+    return replace(value, **{key: new for key, new in changes.items() if new is not KEEP})
+
+
+def _stripped(text: Any) -> Any:
+    return text if text is KEEP or text is None else text.strip()
 
 
 def party_references(session: Session, row: PartyRow) -> list[str]:
@@ -150,28 +168,23 @@ def remove_party(session: Session, code: str, cascade: bool = False) -> list[str
 
 
 def add_issue(session: Session, code: str, title: str) -> IssueRow:
-    check_issue_code(code)
-    if not title.strip():
-        raise InvalidValue("an issue needs a title (--title)")
+    issue = Issue(code, title.strip())
+    raise_first(rules.issue_problems(issue))
     if session.exec(select(IssueRow).where(IssueRow.code == code)).first() is not None:
         raise DuplicateCode("issue", code, "use `negotiator issue edit` to change it")
-    row = IssueRow(code=code, title=title.strip())
+    row = IssueRow(code=issue.code, title=issue.title)
     session.add(row)
     session.flush()
     return row
 
 
-def edit_issue(session: Session, code: str, new_code=KEEP, title=KEEP) -> IssueRow:
+def edit_issue(session: Session, code: str, new_code: Any = KEEP, title: Any = KEEP) -> IssueRow:
     row = get_issue(session, code)
-    if new_code is not KEEP and new_code != code:
-        check_issue_code(new_code)
-        if session.exec(select(IssueRow).where(IssueRow.code == new_code)).first() is not None:
-            raise DuplicateCode("issue", new_code)
-        row.code = new_code
-    if title is not KEEP:
-        if not title.strip():
-            raise InvalidValue("an issue's title cannot be empty")
-        row.title = title.strip()
+    issue = _changed(Issue(row.code, row.title), code=new_code, title=_stripped(title))
+    raise_first(rules.issue_problems(issue))
+    if issue.code != code and session.exec(select(IssueRow).where(IssueRow.code == issue.code)).first() is not None:
+        raise DuplicateCode("issue", issue.code)
+    row.code, row.title = issue.code, issue.title
     session.add(row)
     session.flush()
     return row
@@ -197,8 +210,15 @@ def remove_issue(session: Session, code: str, cascade: bool = False) -> list[str
 # --- moves -----------------------------------------------------------------------------------
 
 
-def _cost(value) -> int:
-    return parse_int(value, "cost", minimum=0)
+def _move_value(session: Session, row: MoveRow) -> Move:
+    actor = session.get(PartyRow, row.actor_id)
+    issue = session.get(IssueRow, row.issue_id) if row.issue_id is not None else None
+    return Move(row.code, actor.code if actor else "", row.title, issue.code if issue else None,
+                row.description or "", row.unit, row.cost, row.reversible, row.source or "")
+
+
+def _cost(value: Any) -> int:
+    return value if isinstance(value, int) else parse_int(value, "cost")
 
 
 def add_move(
@@ -206,28 +226,27 @@ def add_move(
     code: str,
     actor: str,
     title: str,
-    issue: Optional[str] = None,
+    issue: str | None = None,
     description: str = "",
-    unit: Optional[str] = None,
-    cost=1,
+    unit: str | None = None,
+    cost: Any = 1,
     reversible: bool = True,
     source: str = "",
 ) -> MoveRow:
-    check_move_code(code)
-    if not title.strip():
-        raise InvalidValue("a move needs a title (--title)")
+    move = Move(code, actor, title.strip(), issue or None, description, unit or None, _cost(cost), reversible, source)
+    raise_first(rules.move_problems(move))
     if session.exec(select(MoveRow).where(MoveRow.code == code)).first() is not None:
         raise DuplicateCode("move", code, "use `negotiator move edit` to change it")
     row = MoveRow(
-        code=code,
-        actor_id=get_party(session, actor).id,
-        issue_id=get_issue(session, issue).id if issue else None,
-        title=title.strip(),
-        description=description,
-        unit=(unit or None),
-        cost=_cost(cost),
-        reversible=reversible,
-        source=source,
+        code=move.code,
+        actor_id=ident(get_party(session, actor)),
+        issue_id=get_issue(session, move.issue).id if move.issue else None,
+        title=move.title,
+        description=move.description,
+        unit=move.unit,
+        cost=move.cost,
+        reversible=move.reversible,
+        source=move.source,
     )
     session.add(row)
     session.flush()
@@ -237,70 +256,82 @@ def add_move(
 def edit_move(
     session: Session,
     code: str,
-    new_code=KEEP,
-    actor=KEEP,
-    title=KEEP,
-    issue=KEEP,
-    description=KEEP,
-    unit=KEEP,
-    cost=KEEP,
-    reversible=KEEP,
-    source=KEEP,
+    new_code: Any = KEEP,
+    actor: Any = KEEP,
+    title: Any = KEEP,
+    issue: Any = KEEP,
+    description: Any = KEEP,
+    unit: Any = KEEP,
+    cost: Any = KEEP,
+    reversible: Any = KEEP,
+    source: Any = KEEP,
 ) -> MoveRow:
     row = get_move(session, code)
-    if new_code is not KEEP and new_code != code:
-        check_move_code(new_code)
-        if session.exec(select(MoveRow).where(MoveRow.code == new_code)).first() is not None:
-            raise DuplicateCode("move", new_code)
+    before = _move_value(session, row)
+    move = _changed(
+        before, code=new_code, actor=actor, title=_stripped(title),
+        issue=issue if issue is KEEP else (issue or None), description=description,
+        unit=unit if unit is KEEP else (unit or None), cost=cost if cost is KEEP else _cost(cost),
+        reversible=reversible, source=source,
+    )
+    raise_first(rules.move_problems(move))
+    if move.code != code:
+        if session.exec(select(MoveRow).where(MoveRow.code == move.code)).first() is not None:
+            raise DuplicateCode("move", move.code)
         used = _conditions_using(session, code)
         if used:
             raise Referenced("move", code, used, action="edit those conditions first; a code in condition text is not renamed")
+    actor_row = get_party(session, move.actor)
+    if move.actor != before.actor:
+        raise_first(rules.actor_change_problems(replace(move, code=code), positions_on(session, row)))
+    if not move.unit and before.unit:
+        raise_first(rules.unit_problems(move, _measuring(session, row)))
+    if move.code != code:
         # History keeps the move's code as text: it follows the rename, so the tracker and an
         # export -> import still find the move's past.
-        session.execute(EventRow.__table__.update().where(EventRow.move == code).values(move=new_code))
-        row.code = new_code
-    if actor is not KEEP:
-        actor_row = get_party(session, actor)
-        if actor_row.id != row.actor_id:
-            clashes = session.exec(
-                select(PositionRow, PartyRow)
-                .join(PartyRow, PartyRow.id == PositionRow.party_id)
-                .where(PositionRow.move_id == row.id)
-            ).all()
-            for position, party in clashes:
-                if position.stance == "offer" or party.id == actor_row.id:
-                    raise InvalidValue(
-                        f"cannot make {actor} the actor of {row.code}: {party.code} has a "
-                        f"'{position.stance}' position on it (an offer is made only by the actor; "
-                        "demands and oppositions only by others); change that position first"
-                    )
-            row.actor_id = actor_row.id
-    if title is not KEEP:
-        if not title.strip():
-            raise InvalidValue("a move's title cannot be empty")
-        row.title = title.strip()
-    if issue is not KEEP:
-        row.issue_id = get_issue(session, issue).id if issue else None
-    if description is not KEEP:
-        row.description = description
-    if unit is not KEEP:
-        unit = unit or None
-        if unit is None:
-            bounded = session.exec(
-                select(PositionRow).where(PositionRow.move_id == row.id, PositionRow.bound_op.is_not(None))
-            ).first()
-            if bounded is not None:
-                raise InvalidValue(f"{row.code} has positions with bounds on its quantity; remove them before its unit")
-        row.unit = unit
-    if cost is not KEEP:
-        row.cost = _cost(cost)
-    if reversible is not KEEP:
-        row.reversible = reversible
-    if source is not KEEP:
-        row.source = source
+        session.execute(update(EventRow).where(col(EventRow.move) == code).values(move=move.code))
+    row.code, row.actor_id = move.code, ident(actor_row)
+    row.issue_id = get_issue(session, move.issue).id if move.issue else None
+    row.title, row.description, row.unit, row.cost = move.title, move.description, move.unit, move.cost
+    row.reversible, row.source = move.reversible, move.source
     session.add(row)
     session.flush()
     return row
+
+
+def positions_on(session: Session, move: MoveRow) -> list[Position]:
+    rows = session.exec(
+        select(PositionRow, PartyRow.code)
+        .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
+        .where(PositionRow.move_id == move.id)
+        .order_by(col(PartyRow.code))
+    ).all()
+    return [_position_value(position, party, move.code) for position, party in rows]
+
+
+def _position_value(row: PositionRow, party: str, move: str) -> Position:
+    bound = Bound(row.bound_op, row.bound_value) if row.bound_op is not None and row.bound_value is not None else None
+    return Position(party, move, row.stance, row.weight, bound, row.source or "")
+
+
+def _measuring(session: Session, move: MoveRow) -> list[str]:
+    """What measures the move's quantity: bounds, quantity conditions, placements with a quantity."""
+    from negotiator.domain.rules import bounds_measuring, parsed, quantity_moves
+
+    found = bounds_measuring(move.code, positions_on(session, move))
+    for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(move.code))
+                                  .order_by(col(ConditionRow.id))).all():
+        node, _ = parsed(condition.text)
+        if node is not None and move.code in quantity_moves(node):
+            found.append(f"condition {condition.name or condition.id}")
+    placed = session.exec(
+        select(PackageRow.name, PlacementRow.quantity)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
+        .where(PlacementRow.move_id == move.id, col(PlacementRow.quantity).is_not(None))
+        .order_by(col(PackageRow.name))
+    ).all()
+    found += [f"package {name} (quantity {format_number(quantity)})" for name, quantity in placed]
+    return found
 
 
 def _conditions_using(session: Session, move_code: str) -> list[str]:
@@ -309,7 +340,7 @@ def _conditions_using(session: Session, move_code: str) -> list[str]:
     from negotiator.domain.language import parse
 
     found = []
-    for condition in session.exec(select(ConditionRow).where(ConditionRow.text.contains(move_code))).all():
+    for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(move_code))).all():
         if move_code in moves_of(parse(condition.text)):
             found.append(condition)
     return [f"condition {c.name or c.id}" for c in found]
@@ -319,13 +350,13 @@ def move_references(session: Session, row: MoveRow) -> list[str]:
     found = []
     positions = session.exec(
         select(PartyRow.code, PositionRow.stance)
-        .join(PartyRow, PartyRow.id == PositionRow.party_id)
+        .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
         .where(PositionRow.move_id == row.id)
     ).all()
     found += [f"{stance} by {party}" for party, stance in positions]
     packages = session.exec(
         select(PackageRow.name)
-        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
         .where(PlacementRow.move_id == row.id)
     ).all()
     found += [f"package {name}" for name in packages]
@@ -340,14 +371,15 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
     (a move placed in an agreed or later package is never removed, cascade or not) and each
     package that loses one gets an ``unplaced`` event saying why.
     """
-    from negotiator.db.packages import EDITABLE, unplace_move
+    from negotiator.db.packages import unplace_move
+    from negotiator.domain.rules import EDITABLE
 
     row = get_move(session, code)
     fixed = session.exec(
         select(PackageRow.name, PackageRow.status)
-        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
-        .where(PlacementRow.move_id == row.id, PackageRow.status.not_in(EDITABLE))
-        .order_by(PackageRow.name)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
+        .where(PlacementRow.move_id == row.id, col(PackageRow.status).not_in(EDITABLE))
+        .order_by(col(PackageRow.name))
     ).all()
     if fixed:
         raise Referenced(
@@ -361,24 +393,24 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
     removed: list[str] = []
     positions = session.exec(
         select(PositionRow, PartyRow)
-        .join(PartyRow, PartyRow.id == PositionRow.party_id)
+        .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
         .where(PositionRow.move_id == row.id)
-        .order_by(PartyRow.code)
+        .order_by(col(PartyRow.code))
     ).all()
     for position, party in positions:
         session.delete(position)
         removed.append(f"{party.code}'s {position.stance} on {code}")
     packages = session.exec(
         select(PackageRow.name)
-        .join(PlacementRow, PlacementRow.package_id == PackageRow.id)
+        .join(PlacementRow, col(PlacementRow.package_id) == PackageRow.id)
         .where(PlacementRow.move_id == row.id)
-        .order_by(PackageRow.name)
+        .order_by(col(PackageRow.name))
     ).all()
     for name in packages:
         unplace_move(session, name, code, note=f"move {code} removed from the catalogue")
         removed.append(f"placement of {code} in {name}")
     names = set(_conditions_using(session, code))
-    for condition in session.exec(select(ConditionRow).where(ConditionRow.text.contains(code))).all():
+    for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(code))).all():
         if f"condition {condition.name or condition.id}" in names:
             session.delete(condition)
             removed.append(f"condition {condition.name or condition.id}")
@@ -391,36 +423,23 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
 # --- positions -------------------------------------------------------------------------------
 
 
-def _check_stance(stance: str, party: PartyRow, move: MoveRow, actor_code: str) -> None:
-    if stance not in STANCES:
-        raise InvalidValue(f"unknown stance '{stance}': use one of {', '.join(STANCES)}")
-    problem = stance_problem(stance, party.code, move.code, actor_code)
-    if problem:
-        raise InvalidValue(problem)
+def _weight(value: Any) -> int:
+    return value if isinstance(value, int) else parse_int(value, "weight")
 
 
-def _bound(text, move: MoveRow):
+def _bound(text: Any) -> Bound | None:
     if text is None or text == "":
         return None
-    bound = parse_bound(text)
-    if not move.unit:
-        raise InvalidValue(
-            f"{move.code} has no unit, so it has no quantity to bound; give the move a unit first "
-            f"(negotiator move edit {move.code} --unit ...)"
-        )
-    return bound
-
-
-def _weight(value) -> int:
-    return parse_int(value, "weight", minimum=1)
+    return parse_bound(text)
 
 
 def add_position(
-    session: Session, party: str, move: str, stance: str, weight=1, bound: Optional[str] = None, source: str = ""
+    session: Session, party: str, move: str, stance: str, weight: Any = 1, bound: str | None = None,
+    source: str = "",
 ) -> PositionRow:
     party_row, move_row = get_party(session, party), get_move(session, move)
-    actor = session.get(PartyRow, move_row.actor_id)
-    _check_stance(stance, party_row, move_row, actor.code)
+    position = Position(party, move, stance, _weight(weight), _bound(bound), source)
+    raise_first(rules.position_problems(position, _move_value(session, move_row)))
     existing = session.exec(
         select(PositionRow).where(PositionRow.party_id == party_row.id, PositionRow.move_id == move_row.id)
     ).first()
@@ -428,39 +447,30 @@ def add_position(
         raise DuplicateCode(
             "position", f"{party} on {move}", f"it is '{existing.stance}'; use `negotiator position edit`"
         )
-    parsed = _bound(bound, move_row)
-    row = PositionRow(
-        party_id=party_row.id,
-        move_id=move_row.id,
-        stance=stance,
-        weight=_weight(weight),
-        bound_op=parsed.op if parsed else None,
-        bound_value=parsed.value if parsed else None,
-        source=source,
-    )
-    session.add(row)
-    session.flush()
+    row = PositionRow(party_id=ident(party_row), move_id=ident(move_row), stance=position.stance)
+    _store_position(session, row, position)
     return row
 
 
-def edit_position(session: Session, party: str, move: str, stance=KEEP, weight=KEEP, bound=KEEP, source=KEEP) -> PositionRow:
+def edit_position(session: Session, party: str, move: str, stance: Any = KEEP, weight: Any = KEEP,
+                  bound: Any = KEEP, source: Any = KEEP) -> PositionRow:
     row = get_position(session, party, move)
-    party_row, move_row = get_party(session, party), get_move(session, move)
-    if stance is not KEEP:
-        actor = session.get(PartyRow, move_row.actor_id)
-        _check_stance(stance, party_row, move_row, actor.code)
-        row.stance = stance
-    if weight is not KEEP:
-        row.weight = _weight(weight)
-    if bound is not KEEP:
-        parsed = _bound(bound, move_row)
-        row.bound_op = parsed.op if parsed else None
-        row.bound_value = parsed.value if parsed else None
-    if source is not KEEP:
-        row.source = source
+    move_row = get_move(session, move)
+    position = _changed(
+        _position_value(row, party, move), stance=stance, weight=weight if weight is KEEP else _weight(weight),
+        bound=bound if bound is KEEP else _bound(bound), source=source,
+    )
+    raise_first(rules.position_problems(position, _move_value(session, move_row)))
+    _store_position(session, row, position)
+    return row
+
+
+def _store_position(session: Session, row: PositionRow, position: Position) -> None:
+    row.stance, row.weight, row.source = position.stance, position.weight, position.source
+    row.bound_op = position.bound.op if position.bound else None
+    row.bound_value = position.bound.value if position.bound else None
     session.add(row)
     session.flush()
-    return row
 
 
 def remove_position(session: Session, party: str, move: str) -> None:

@@ -1,10 +1,12 @@
 """Storing conditions: add, edit, remove, and read them back with their ids.
 
 A condition is referred to by its id (``3``) or its name (``abductions-first``); names are
-therefore never all digits.  Text is checked when it is saved -- it must parse (§3), every move it
-names must exist (unknown codes get a did-you-mean), and a rule (no party) may not use
-``balance`` or ``exposure`` -- and it is stored in canonical form, so listings show every
-condition written the same way.
+therefore never all digits.  A condition is judged when it is saved by the rules of
+``negotiator.domain.rules`` (the same functions ``import`` uses): its text parses (§3), every move
+it names exists (unknown codes get a did-you-mean), a rule (no party) uses no ``balance`` or
+``exposure``, a quantity is compared only for a move with a unit, steps count from 1, and no
+other condition has its name or its party and text.  It is stored in canonical form, so listings
+show every condition written the same way.
 
 Write functions take the session of the command's one transaction and raise a typed error before
 anything is written; read functions take a connection and use plain SQL.
@@ -12,11 +14,13 @@ anything is written; read functions take a connection and use plain SQL.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from negotiator.domain.errors import DuplicateCode, UnknownCode
-from negotiator.domain.language import parse_condition, to_text
-from negotiator.domain.model import check_condition_name
+from negotiator.domain import rules
+from negotiator.domain.errors import UnknownCode
+from negotiator.domain.language import to_text
+from negotiator.domain.model import Condition
+from negotiator.domain.rules import raise_first
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -36,20 +40,24 @@ class StoredCondition(NamedTuple):
     source: str
 
 
-def _move_codes(session: "Session") -> set[str]:
-    from sqlmodel import select
+def _judged(session: Session, condition: Condition, own_id: int | None = None) -> Condition:
+    """``condition`` with its text in canonical form, once every rule on conditions holds
+    against the catalogue and the other stored conditions."""
+    from negotiator.db.load import condition_labels, load_catalogue
 
-    from negotiator.db.tables import MoveRow
+    connection = session.connection()
+    catalogue = load_catalogue(connection)
+    node, found = rules.condition_problems(condition, catalogue.move_by_code)
+    raise_first(found)
+    assert node is not None  # a condition whose text does not parse has a problem
+    condition = Condition(to_text(node), condition.party, condition.name, condition.soft, condition.source)
+    others = [(label, other) for (row_id, label), other in zip(condition_labels(connection), catalogue.conditions)
+              if row_id != own_id]
+    raise_first(rules.duplicate_problems(condition, others))
+    return condition
 
-    return set(session.exec(select(MoveRow.code)).all())
 
-
-def _checked_text(session: "Session", text: str, party: str | None) -> str:
-    """The canonical form of ``text``, after every check made on save."""
-    return to_text(parse_condition(text, party, _move_codes(session)))
-
-
-def _party_id(session: "Session", party: str | None) -> int | None:
+def _party_id(session: Session, party: str | None) -> int | None:
     if party is None:
         return None
     from negotiator.db.catalogue import get_party
@@ -57,20 +65,7 @@ def _party_id(session: "Session", party: str | None) -> int | None:
     return get_party(session, party).id
 
 
-def _check_unique_name(session: "Session", name: str | None, own_id: int | None = None) -> None:
-    if name is None:
-        return
-    from sqlmodel import select
-
-    from negotiator.db.tables import ConditionRow
-
-    check_condition_name(name)
-    existing = session.exec(select(ConditionRow).where(ConditionRow.name == name)).first()
-    if existing is not None and existing.id != own_id:
-        raise DuplicateCode("condition", name, "choose another --name")
-
-
-def get_condition(session: "Session", ref: str) -> "ConditionRow":
+def get_condition(session: Session, ref: str) -> ConditionRow:
     """The condition with id or name ``ref``."""
     from sqlmodel import select
 
@@ -88,10 +83,10 @@ def get_condition(session: "Session", ref: str) -> "ConditionRow":
 
 
 def add_condition(
-    session: "Session",
-    party: Optional[str],
+    session: Session,
+    party: str | None,
     text: str,
-    name: Optional[str] = None,
+    name: str | None = None,
     soft: bool = False,
     source: str = "",
 ) -> StoredCondition:
@@ -99,41 +94,37 @@ def add_condition(
     from negotiator.db.tables import ConditionRow
 
     party_id = _party_id(session, party)
-    canonical = _checked_text(session, text, party)
-    name = name or None
-    _check_unique_name(session, name)
-    row = ConditionRow(party_id=party_id, name=name, text=canonical, soft=soft, source=source)
+    condition = _judged(session, Condition(text, party, name or None, soft, source))
+    row = ConditionRow(party_id=party_id, name=condition.name, text=condition.text, soft=soft, source=source)
     session.add(row)
     session.flush()
     return _stored(session, row)
 
 
 def edit_condition(
-    session: "Session", ref: str, text=KEEP, party=KEEP, name=KEEP, soft=KEEP, source=KEEP
+    session: Session, ref: str, text: Any = KEEP, party: Any = KEEP, name: Any = KEEP, soft: Any = KEEP,
+    source: Any = KEEP,
 ) -> StoredCondition:
-    """Change a condition; ``party=None`` makes it a rule.  The text is checked again against
-    the (possibly new) party, so a condition using balance cannot become a rule."""
+    """Change a condition; ``party=None`` makes it a rule.  The condition is judged again as a
+    whole, so a condition using balance cannot become a rule."""
     row = get_condition(session, ref)
-    if party is not KEEP:
-        row.party_id = _party_id(session, party)
-        owner = party
-    else:
-        owner = _owner(session, row)
-    row.text = _checked_text(session, row.text if text is KEEP else text, owner)
-    if name is not KEEP:
-        name = name or None
-        _check_unique_name(session, name, own_id=row.id)
-        row.name = name
-    if soft is not KEEP:
-        row.soft = bool(soft)
-    if source is not KEEP:
-        row.source = source
+    before = _stored(session, row)
+    owner = before.party if party is KEEP else party
+    party_id = row.party_id if party is KEEP else _party_id(session, party)
+    condition = _judged(session, Condition(
+        before.text if text is KEEP else text, owner,
+        before.name if name is KEEP else (name or None),
+        before.soft if soft is KEEP else bool(soft),
+        before.source if source is KEEP else source,
+    ), own_id=row.id)
+    row.party_id, row.text, row.name = party_id, condition.text, condition.name
+    row.soft, row.source = condition.soft, condition.source
     session.add(row)
     session.flush()
     return _stored(session, row)
 
 
-def remove_condition(session: "Session", ref: str) -> StoredCondition:
+def remove_condition(session: Session, ref: str) -> StoredCondition:
     """Remove the condition with id or name ``ref``; return what it was."""
     row = get_condition(session, ref)
     removed = _stored(session, row)
@@ -142,18 +133,20 @@ def remove_condition(session: "Session", ref: str) -> StoredCondition:
     return removed
 
 
-def _owner(session: "Session", row: "ConditionRow") -> str | None:
+def _owner(session: Session, row: ConditionRow) -> str | None:
     """The code of the condition's party (None for a rule)."""
     from negotiator.db.tables import PartyRow
 
-    return session.get(PartyRow, row.party_id).code if row.party_id is not None else None
+    party = session.get(PartyRow, row.party_id) if row.party_id is not None else None
+    return party.code if party is not None else None
 
 
-def _stored(session: "Session", row: "ConditionRow") -> StoredCondition:
+def _stored(session: Session, row: ConditionRow) -> StoredCondition:
+    assert row.id is not None  # flushed
     return StoredCondition(row.id, _owner(session, row), row.name, row.text, row.soft, row.source or "")
 
 
-def stored_conditions(connection: "Connection", party: str | None = None, rules: bool = False) -> list[StoredCondition]:
+def stored_conditions(connection: Connection, party: str | None = None, rules: bool = False) -> list[StoredCondition]:
     """Stored conditions in id order; only ``party``'s, or only the rules, when asked."""
     from sqlalchemy import text
 
@@ -178,7 +171,7 @@ def stored_conditions(connection: "Connection", party: str | None = None, rules:
     ]
 
 
-def stored_condition(connection: "Connection", ref: str) -> StoredCondition:
+def stored_condition(connection: Connection, ref: str) -> StoredCondition:
     """The stored condition with id or name ``ref``."""
     every = stored_conditions(connection)
     for condition in every:

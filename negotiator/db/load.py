@@ -37,10 +37,10 @@ if TYPE_CHECKING:
     from negotiator.db.engine import Store
 
 
-def _rows(connection: "Connection", sql: str, params: dict | None = None, **types):
+def _rows(connection: Connection, sql: str, params: dict | None = None, **types: Any) -> Sequence[Any]:
     from sqlalchemy import text
 
-    statement = text(sql)
+    statement: Any = text(sql)
     if types:
         statement = statement.columns(**types)
     if params:
@@ -56,7 +56,7 @@ def _by(key, items) -> tuple:
     return tuple(sorted(items, key=key))
 
 
-def load_catalogue(connection: "Connection") -> Catalogue:
+def load_catalogue(connection: Connection) -> Catalogue:
     parties = _by(
         lambda party: party.code,
         (
@@ -104,8 +104,15 @@ def load_catalogue(connection: "Connection") -> Catalogue:
     return Catalogue(parties, issues, moves, positions, conditions)
 
 
+def condition_labels(connection: Connection) -> list[tuple[int, str]]:
+    """Each stored condition's id and how it is referred to (its name, else its id), in the order
+    of ``load_catalogue``'s conditions."""
+    return [(int(id_), name or str(id_))
+            for id_, name in _rows(connection, "SELECT id, name FROM condition ORDER BY id")]
+
+
 def read(
-    store: "Store",
+    store: Store,
     packages: Sequence[str] | None = (),
     history: bool = False,
     first: Callable[[Catalogue], Any] | None = None,
@@ -122,22 +129,22 @@ def read(
     return catalogue, drafted
 
 
-def read_catalogue(store: "Store") -> Catalogue:
+def read_catalogue(store: Store) -> Catalogue:
     return read(store)[0]
 
 
-def package_names(connection: "Connection") -> list[str]:
+def package_names(connection: Connection) -> list[str]:
     return sorted(name for (name,) in _rows(connection, "SELECT name FROM package"))
 
 
-def _driver_rows(connection: "Connection", sql: str) -> Iterator[tuple]:
+def _driver_rows(connection: Connection, sql: str) -> Iterator[tuple]:
     """Rows straight from the driver's cursor, one at a time, without SQLAlchemy's row objects.
 
     For the bulk queries of ``load_packages`` (hundreds of thousands of placements): rows become
     domain values as they come, so the raw rows are never all held at once.  The SQL takes no
     parameters (ids are inlined as integers), so it runs unchanged on every driver.
     """
-    cursor = connection.connection.cursor()
+    cursor: Any = connection.connection.cursor()
     try:
         cursor.execute(sql)
         yield from cursor
@@ -155,7 +162,7 @@ def _as_timestamp(value):
 
 
 def load_packages(
-    connection: "Connection", names: Sequence[str] | None = None, history: bool = False
+    connection: Connection, names: Sequence[str] | None = None, history: bool = False
 ) -> list[Package]:
     """The named packages (all when ``names`` is None), in the order asked for (else by name).
 
@@ -227,3 +234,20 @@ def load_packages(
     }
     order: Iterable[str] = wanted if names is not None else sorted(packages)
     return [packages[name] for name in order]
+
+
+def package_summaries(connection: Connection) -> list[tuple]:
+    """``package list`` rows in one statement: name, title, status, steps, moves, based_on, updated."""
+    from sqlalchemy import DateTime, text
+
+    statement = text(
+        "SELECT k.name, k.title, k.status, "
+        "(SELECT count(*) FROM step s WHERE s.package_id = k.id), "
+        "(SELECT count(*) FROM placement p WHERE p.package_id = k.id), "
+        "b.name, k.updated_at AS updated "
+        "FROM package k LEFT JOIN package b ON b.id = k.based_on_id ORDER BY k.name"
+    ).columns(updated=DateTime)
+    return [
+        (name, title, status, int(steps), int(moves), based_on, updated.strftime("%Y-%m-%d %H:%M"))
+        for name, title, status, steps, moves, based_on, updated in connection.execute(statement).all()
+    ]

@@ -1,9 +1,9 @@
 """Every write to packages, their steps and placements, and their history.
 
 Each public function takes a SQLModel session inside the one transaction of a command
-(``store.write()``), applies the drafting rules of ``negotiator.domain.drafting`` and appends an
-``event`` row describing what it changed, so that ``log`` tells the whole story and a failing
-command writes nothing.
+(``store.write()``), judges the change with the rules of ``negotiator.domain.rules`` (the same
+functions ``import`` uses) and appends an ``event`` row describing what it changed, so that
+``log`` tells the whole story and a failing command writes nothing.
 
 Concurrency: every mutation first locks its package row (``SELECT ... FOR UPDATE`` on
 PostgreSQL; on SQLite the write transaction already began with ``BEGIN IMMEDIATE``, which holds
@@ -17,31 +17,37 @@ itself.
 
 Event kinds written here: ``created``, ``renamed``, ``title``, ``description``, ``step-added``,
 ``step-removed``, ``step-moved``, ``step-edited``, ``placed``, ``unplaced``, ``shifted``,
-``status`` and ``level`` (an implementation update: ``move`` the move, ``new`` the level).
+``status`` and ``level`` (an implementation update: ``move`` the move, ``new`` the level); status
+changes and implementation updates are written by ``negotiator.db.tracking``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace as replace_
 from datetime import date, datetime
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
 
+from negotiator.db.catalogue import ident, positions_on
 from negotiator.db.tables import EventRow, MoveRow, PackageRow, PlacementRow, StepRow
-from negotiator.domain import drafting
-from negotiator.domain.errors import DuplicateCode, InvalidValue, Referenced, UnknownCode
+from negotiator.domain import drafting, rules
+from negotiator.domain.errors import (
+    DuplicateCode,
+    InvalidValue,
+    Referenced,
+    UnknownCode,
+)
 from negotiator.domain.model import (
-    LEVELS,
     Event,
     Move,
     Package,
+    Placement,
+    Step,
     check_package_name,
     format_number,
 )
-from negotiator.domain.tracker import parse_level
-
-# Once a package is agreed its steps and placements are what the parties signed.
-EDITABLE = ("draft", "proposed")
+from negotiator.domain.rules import raise_first
 
 
 def now() -> datetime:
@@ -82,9 +88,21 @@ def _move_value(row: MoveRow) -> Move:
     return Move(code=row.code, actor="", title=row.title, unit=row.unit, cost=row.cost)
 
 
+def _placed(session: Session, package: PackageRow) -> Package:
+    """The package's steps and placements as a domain value (for the rules on placements)."""
+    steps = []
+    for step in _steps(session, package):
+        codes = session.exec(
+            select(MoveRow.code).join(PlacementRow, col(PlacementRow.move_id) == MoveRow.id)
+            .where(PlacementRow.step_id == step.id).order_by(col(MoveRow.code))
+        ).all()
+        steps.append(Step(step.label, step.due, tuple(Placement(code) for code in codes)))
+    return Package(package.name, status=package.status, steps=tuple(steps))
+
+
 def _steps(session: Session, package: PackageRow) -> list[StepRow]:
     return list(
-        session.exec(select(StepRow).where(StepRow.package_id == package.id).order_by(StepRow.ordinal)).all()
+        session.exec(select(StepRow).where(StepRow.package_id == package.id).order_by(col(StepRow.ordinal))).all()
     )
 
 
@@ -98,7 +116,7 @@ def _placement(session: Session, package: PackageRow, code: str) -> tuple[Placem
     move = _move(session, code)
     found = session.exec(
         select(PlacementRow, StepRow)
-        .join(StepRow, StepRow.id == PlacementRow.step_id)
+        .join(StepRow, col(StepRow.id) == PlacementRow.step_id)
         .where(PlacementRow.package_id == package.id, PlacementRow.move_id == move.id)
     ).first()
     if found is None:
@@ -107,12 +125,7 @@ def _placement(session: Session, package: PackageRow, code: str) -> tuple[Placem
 
 
 def _check_editable(package: PackageRow) -> None:
-    if package.status not in EDITABLE:
-        raise InvalidValue(
-            f"package '{package.name}' is {package.status}, so its steps are fixed; copy it "
-            f"(negotiator package copy {package.name} NEW) or set it back to proposed with "
-            "package status-set --force --note"
-        )
+    raise_first(rules.editable_problems(package.name, package.status))
 
 
 def _record(
@@ -132,7 +145,7 @@ def _record(
     package.updated_at = now()
     session.add(package)
     row = EventRow(
-        package_id=package.id, placement_id=placement_id, at=stamp, kind=kind,
+        package_id=ident(package), placement_id=placement_id, at=stamp, kind=kind,
         move=move, old=old, new=new, note=note or "", source=source or "",
     )
     session.add(row)
@@ -176,13 +189,14 @@ def new_package(
 ) -> PackageRow:
     """A new empty draft, or with ``from_`` a copy of that package ``based_on`` it."""
     if from_ is not None:
+        raise_first(rules.package_problems(Package(name, title or "", description or "")))
         row = copy_package(session, from_, name)
         if title:
             row.title = title
         if description:
             row.description = description
         return row
-    check_package_name(name)
+    raise_first(rules.package_problems(Package(name, title or "", description or "")))
     if _exists(session, name):
         raise DuplicateCode("package", name, "choose another name or remove it first")
     stamp = now()
@@ -205,15 +219,15 @@ def copy_package(session: Session, source: str, name: str) -> PackageRow:
         raise DuplicateCode("package", name, "choose another name or remove it first")
     stamp = now()
     row = PackageRow(name=name, title=original.title, description=original.description, status="draft",
-                     based_on_id=original.id, created_at=stamp, updated_at=stamp)
+                     based_on_id=ident(original), created_at=stamp, updated_at=stamp)
     session.add(row)
     session.flush()
     for step in _steps(session, original):
-        twin = StepRow(package_id=row.id, ordinal=step.ordinal, label=step.label, due=step.due)
+        twin = StepRow(package_id=ident(row), ordinal=step.ordinal, label=step.label, due=step.due)
         session.add(twin)
         session.flush()
         for placement in session.exec(select(PlacementRow).where(PlacementRow.step_id == step.id)).all():
-            session.add(PlacementRow(package_id=row.id, step_id=twin.id, move_id=placement.move_id,
+            session.add(PlacementRow(package_id=ident(row), step_id=ident(twin), move_id=placement.move_id,
                                      quantity=placement.quantity))
     _record(session, row, "created", old=source, new="draft", note=f"copied from {source}", at=stamp)
     session.flush()
@@ -234,11 +248,11 @@ def rename_package(session: Session, old: str, new: str) -> None:
 def remove_package(session: Session, name: str) -> None:
     """Delete a package with its steps, placements and history (copies keep existing, unlinked)."""
     row = lock_package(session, name)
-    session.execute(delete(EventRow).where(EventRow.package_id == row.id))
-    session.execute(delete(PlacementRow).where(PlacementRow.package_id == row.id))
-    session.execute(delete(StepRow).where(StepRow.package_id == row.id))
+    session.execute(delete(EventRow).where(col(EventRow.package_id) == row.id))
+    session.execute(delete(PlacementRow).where(col(PlacementRow.package_id) == row.id))
+    session.execute(delete(StepRow).where(col(StepRow.package_id) == row.id))
     session.execute(
-        PackageRow.__table__.update().where(PackageRow.based_on_id == row.id).values(based_on_id=None)
+        update(PackageRow).where(col(PackageRow.based_on_id) == row.id).values(based_on_id=None)
     )
     session.delete(row)
     session.flush()
@@ -248,6 +262,9 @@ def edit_package(session: Session, name: str, title: str | None = None, descript
     if title is None and description is None:
         raise InvalidValue("nothing to change: give --title and/or --description")
     row = lock_package(session, name)
+    raise_first(rules.package_problems(Package(name, row.title if title is None else title,
+                                               row.description if description is None else description,
+                                               row.status)))
     for field, value in (("title", title), ("description", description)):
         if value is None or value == getattr(row, field):
             continue
@@ -262,12 +279,13 @@ def add_step(
     session: Session, name: str, label: str = "", due: date | None = None, at: int | None = None
 ) -> int:
     """Add a step at position ``at`` (default: after the last); return its ordinal."""
+    raise_first(rules.step_label_problems(label or ""))
     package = lock_package(session, name)
     _check_editable(package)
     steps = _steps(session, package)
     ordinal = len(steps) + 1 if at is None else at
     _renumber(session, steps, drafting.after_insertion(len(steps), ordinal))
-    step = StepRow(package_id=package.id, ordinal=ordinal, label=label or "", due=due)
+    step = StepRow(package_id=ident(package), ordinal=ordinal, label=label or "", due=due)
     session.add(step)
     session.flush()
     _record(session, package, "step-added", new=_step_text(ordinal, label, due))
@@ -280,6 +298,7 @@ def edit_step(
 ) -> None:
     if label is None and due is None and not clear_due:
         raise InvalidValue("nothing to change: give --label, --due or --no-due")
+    raise_first(rules.step_label_problems(label or ""))
     package = lock_package(session, name)
     step = _step(session, package, ordinal)
     before = _step_text(ordinal, step.label, step.due)
@@ -300,9 +319,9 @@ def remove_step(session: Session, name: str, ordinal: int, cascade: bool = False
     step = steps[ordinal - 1]
     held = session.exec(
         select(PlacementRow, MoveRow)
-        .join(MoveRow, MoveRow.id == PlacementRow.move_id)
+        .join(MoveRow, col(MoveRow.id) == PlacementRow.move_id)
         .where(PlacementRow.step_id == step.id)
-        .order_by(MoveRow.code)
+        .order_by(col(MoveRow.code))
     ).all()
     if held and not cascade:
         raise Referenced("step", str(ordinal), [move.code for _, move in held])
@@ -339,7 +358,7 @@ def _step_for_placing(session: Session, package: PackageRow, ordinal: int | None
     drafting.check_ordinal(ordinal, len(steps), allow_next=True)
     if ordinal <= len(steps):
         return steps[ordinal - 1]
-    step = StepRow(package_id=package.id, ordinal=ordinal, label="")
+    step = StepRow(package_id=ident(package), ordinal=ordinal, label="")
     session.add(step)
     session.flush()
     _record(session, package, "step-added", new=_step_text(ordinal))
@@ -348,29 +367,28 @@ def _step_for_placing(session: Session, package: PackageRow, ordinal: int | None
 
 def place_move(
     session: Session, name: str, code: str, step: int | None = None, quantity: float | None = None
-) -> tuple[int, str | None]:
-    """Place a move; return the step's ordinal and a warning (a unit but no quantity) or None."""
+) -> tuple[int, list[str]]:
+    """Place a move; return the step's ordinal and the notes worth showing (a measured move
+    without a quantity, a quantity outside a party's bound)."""
     package = lock_package(session, name)
     _check_editable(package)
     move = _move(session, code)
-    already = session.exec(
-        select(StepRow.ordinal)
-        .join(PlacementRow, PlacementRow.step_id == StepRow.id)
-        .where(PlacementRow.package_id == package.id, PlacementRow.move_id == move.id)
-    ).first()
-    if already is not None:
-        raise InvalidValue(
-            f"move '{code}' is already in step {already} of package '{name}'; a move is placed once "
-            f"per package (to move it: negotiator package shift {name} {code} --to N)"
-        )
-    warning = drafting.check_quantity(_move_value(move), quantity)
+    value = _move_value(move)
+    raise_first(rules.placement_once_problems(_placed(session, package), code))
+    raise_first(rules.quantity_problems(value, quantity))
     target = _step_for_placing(session, package, step)
-    placement = PlacementRow(package_id=package.id, step_id=target.id, move_id=move.id, quantity=quantity)
+    # Placed again after it was tracked (in a package reopened since): the history's latest level
+    # is its level, as everywhere else.
+    from negotiator.db.tracking import level_before
+
+    level = level_before(session, package, code, datetime.max, "0")
+    placement = PlacementRow(package_id=ident(package), step_id=ident(target), move_id=ident(move), quantity=quantity,
+                             level=level)
     session.add(placement)
     session.flush()
     _record(session, package, "placed", move=code, new=_placed_text(target.ordinal, quantity, move.unit),
-            placement_id=placement.id)
-    return target.ordinal, warning
+            placement_id=ident(placement))
+    return target.ordinal, rules.placement_notes(value, quantity, positions_on(session, move))
 
 
 def unplace_move(session: Session, name: str, code: str, note: str = "") -> int:
@@ -391,114 +409,12 @@ def shift_move(session: Session, name: str, code: str, to: int) -> tuple[int, in
     target = _step_for_placing(session, package, to)
     if target.id == step.id:
         return step.ordinal, step.ordinal
-    placement.step_id = target.id
+    placement.step_id = ident(target)
     session.add(placement)
     _record(session, package, "shifted", move=code, old=f"step {step.ordinal}", new=f"step {target.ordinal}",
-            placement_id=placement.id)
+            placement_id=ident(placement))
     session.flush()
     return step.ordinal, target.ordinal
-
-
-# -- status and implementation -----------------------------------------------------------------
-
-
-def set_status(
-    session: Session, name: str, status: str, force: bool = False, note: str = "", on: date | None = None
-) -> str:
-    """Change the package's status; return the old one."""
-    package = lock_package(session, name)
-    new = drafting.check_status(status)
-    old = package.status
-    drafting.check_transition(old, new, force=force, note=note or "")
-    stamp = moment(on)
-    if on is not None:
-        latest = _latest_status_event(session, package)
-        if latest is not None:
-            drafting.check_not_before(on, latest.at, f"its last status change ({latest.old} → {latest.new})",
-                                      package.name)
-            stamp = max(stamp, latest.at)
-    package.status = new
-    _record(session, package, "status", old=old, new=new, note=note or "", at=stamp)
-    return old
-
-
-def _latest_status_event(session: Session, package: PackageRow, made: str | None = None) -> EventRow | None:
-    """The package's latest ``status`` event (only those that made it ``made``, if given)."""
-    statement = select(EventRow).where(EventRow.package_id == package.id, EventRow.kind == "status")
-    if made is not None:
-        statement = statement.where(EventRow.new == made)
-    return session.exec(statement.order_by(EventRow.at.desc(), EventRow.id.desc())).first()
-
-
-def _level_before(session: Session, package: PackageRow, code: str, stamp: datetime, stored: str) -> str:
-    """The move's level in force at ``stamp``, from the history (``stored`` if never tracked)."""
-    history = session.exec(
-        select(EventRow.at, EventRow.new)
-        .where(EventRow.package_id == package.id, EventRow.kind == "level", EventRow.move == code)
-        .order_by(EventRow.at, EventRow.id)
-    ).all()
-    if not history:
-        return stored
-    level = "0"
-    for at, new in history:
-        if at <= stamp:
-            level = new
-    return level
-
-
-def _start_no_later_than(session: Session, package: PackageRow, agreed: EventRow, stamp: datetime, code: str) -> None:
-    """A back-dated update earlier than the one that started implementation: implementation
-    started with it, so the agreed -> implementing event that followed the agreement moves back
-    to it (never before the agreement), and the history stays in order."""
-    began = session.exec(
-        select(EventRow)
-        .where(EventRow.package_id == package.id, EventRow.kind == "status", EventRow.old == "agreed",
-               EventRow.new == "implementing", EventRow.id > agreed.id)
-        .order_by(EventRow.at, EventRow.id)
-    ).first()
-    if began is not None and began.at > stamp:
-        began.at = stamp
-        if began.note.startswith(_FIRST_UPDATE):  # the automatic note; a user's own is kept
-            began.note = f"{_FIRST_UPDATE} ({code})"
-        session.add(began)
-
-
-_FIRST_UPDATE = "first implementation update"
-
-
-def track_move(
-    session: Session, name: str, code: str, level: str, on: date | None = None, note: str = "",
-    source: str = "",
-) -> tuple[str, str, bool]:
-    """Record a move's implementation level; return (old level, new level, whether the package
-    went from agreed to implementing)."""
-    package = lock_package(session, name)
-    drafting.check_trackable(name, package.status)
-    new = parse_level(level)
-    placement, _ = _placement(session, package, code)
-    stamp = moment(on)
-    started = package.status == "agreed"
-    if on is not None:
-        agreed = _latest_status_event(session, package, made="agreed")
-        if agreed is not None:
-            drafting.check_not_before(on, agreed.at, "it was agreed", package.name)
-            # Same day as the agreement: the update comes after it, not at midnight before it.
-            stamp = max(stamp, agreed.at)
-            if not started:
-                _start_no_later_than(session, package, agreed, stamp, code)
-    if started:
-        package.status = "implementing"
-        _record(session, package, "status", old="agreed", new="implementing",
-                note=f"{_FIRST_UPDATE} ({code})", at=stamp)
-    old = _level_before(session, package, code, stamp, placement.level)
-    _record(session, package, "level", move=code, old=old, new=new, note=note or "", source=source or "",
-            placement_id=placement.id, at=stamp)
-    session.flush()
-    # A back-dated update must not overwrite a later one: the placement keeps the latest level.
-    placement.level = _level_before(session, package, code, datetime.max, placement.level)
-    session.add(placement)
-    session.flush()
-    return old, new, started
 
 
 # -- whole packages from domain values ---------------------------------------------------------
@@ -510,17 +426,28 @@ def save_package(
     based_on: str | None = None,
     note: str = "",
     replace: bool = False,
+    today: date | None = None,
 ) -> PackageRow:
     """Store a domain ``Package`` (steps, placements, levels, status, history) as a new package.
 
     ``based_on`` (else ``package.based_on``) names the package it derives from.  Its history is
     written as given; a package without history gets one ``created`` event carrying ``note``.
     With ``replace``, an existing package of that name is emptied and rewritten in place (its id,
-    and so the packages based on it, are kept) — what an import that upserts by name needs.
+    and so the packages based on it, are kept).  The package is judged by the same rules as an
+    imported one, against the moves it places.
     """
-    check_package_name(package.name)
-    status = drafting.check_status(package.status)
     origin = based_on if based_on is not None else package.based_on
+    package = replace_(package, based_on=origin)
+    codes = [p.move for _, p in package.placements()]
+    moves = {m.code: m for m in session.exec(select(MoveRow).where(col(MoveRow.code).in_(codes))).all()} if codes else {}
+    raise_first(rules.package_problems(package))
+    raise_first(problem for _, _, problem in rules.repeated_placements(package))
+    raise_first(problem for _, _, problem in rules.moves_known_problems(
+        package, {code: _move_value(row) for code, row in moves.items()}))
+    raise_first(problem for _, placement in package.placements() for problem in rules.placement_problems(placement))
+    for event in package.history:
+        raise_first([*rules.event_problems(event), *rules.event_date_problems(event, today or date.today())])
+    raise_first(problem for _, _, problem in rules.level_history_problems(package))
     origin_id = lock_package(session, origin).id if origin else None
     stamp = now()
     existing = session.exec(select(PackageRow).where(PackageRow.name == package.name).with_for_update()).first()
@@ -528,44 +455,35 @@ def save_package(
         raise DuplicateCode("package", package.name, "choose another name")
     if existing is not None:
         row = existing
-        session.execute(delete(EventRow).where(EventRow.package_id == row.id))
-        session.execute(delete(PlacementRow).where(PlacementRow.package_id == row.id))
-        session.execute(delete(StepRow).where(StepRow.package_id == row.id))
-        row.title, row.description, row.status, row.based_on_id = package.title, package.description, status, origin_id
+        session.execute(delete(EventRow).where(col(EventRow.package_id) == row.id))
+        session.execute(delete(PlacementRow).where(col(PlacementRow.package_id) == row.id))
+        session.execute(delete(StepRow).where(col(StepRow.package_id) == row.id))
+        row.title, row.description, row.status = package.title, package.description, package.status
+        row.based_on_id = origin_id
         row.updated_at = stamp
     else:
-        row = PackageRow(name=package.name, title=package.title, description=package.description, status=status,
-                         based_on_id=origin_id, created_at=stamp, updated_at=stamp)
+        row = PackageRow(name=package.name, title=package.title, description=package.description,
+                         status=package.status, based_on_id=origin_id, created_at=stamp, updated_at=stamp)
     session.add(row)
     session.flush()
 
-    codes = [p.move for _, p in package.placements()]
-    duplicates = sorted({c for c in codes if codes.count(c) > 1})
-    if duplicates:
-        raise InvalidValue(f"package '{package.name}' places {', '.join(duplicates)} more than once")
-    moves = {m.code: m for m in session.exec(select(MoveRow).where(MoveRow.code.in_(codes))).all()} if codes else {}
     placement_ids: dict[str, int] = {}
     for ordinal, step in enumerate(package.steps, 1):
-        step_row = StepRow(package_id=row.id, ordinal=ordinal, label=step.label, due=step.due)
+        step_row = StepRow(package_id=ident(row), ordinal=ordinal, label=step.label, due=step.due)
         session.add(step_row)
         session.flush()
         for placement in step.placements:
-            if placement.move not in moves:
-                raise UnknownCode("move", placement.move, session.exec(select(MoveRow.code)).all())
             move = moves[placement.move]
-            drafting.check_quantity(_move_value(move), placement.quantity)
-            if placement.level not in LEVELS:
-                raise InvalidValue(f"'{placement.level}' is not an implementation level")
-            placement_row = PlacementRow(package_id=row.id, step_id=step_row.id, move_id=move.id,
+            placement_row = PlacementRow(package_id=ident(row), step_id=ident(step_row), move_id=ident(move),
                                          quantity=placement.quantity, level=placement.level)
             session.add(placement_row)
             session.flush()
-            placement_ids[move.code] = placement_row.id
+            placement_ids[move.code] = ident(placement_row)
 
-    history: tuple[Event, ...] = package.history or (Event(stamp, "created", new=status, note=note),)
+    history: tuple[Event, ...] = package.history or (Event(stamp, "created", new=package.status, note=note),)
     for event in history:
         session.add(EventRow(
-            package_id=row.id, placement_id=placement_ids.get(event.move) if event.move else None,
+            package_id=ident(row), placement_id=placement_ids.get(event.move) if event.move else None,
             at=event.at, kind=event.kind, move=event.move, old=event.old, new=event.new,
             note=event.note or "", source=event.source or "",
         ))
@@ -574,24 +492,3 @@ def save_package(
     session.add(row)
     session.flush()
     return row
-
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-
-def package_summaries(connection) -> list[tuple]:
-    """``package list`` rows in one statement: name, title, status, steps, moves, based_on, updated."""
-    from sqlalchemy import DateTime, text
-
-    statement = text(
-        "SELECT k.name, k.title, k.status, "
-        "(SELECT count(*) FROM step s WHERE s.package_id = k.id), "
-        "(SELECT count(*) FROM placement p WHERE p.package_id = k.id), "
-        "b.name, k.updated_at AS updated "
-        "FROM package k LEFT JOIN package b ON b.id = k.based_on_id ORDER BY k.name"
-    ).columns(updated=DateTime)
-    return [
-        (name, title, status, int(steps), int(moves), based_on, updated.strftime("%Y-%m-%d %H:%M"))
-        for name, title, status, steps, moves, based_on, updated in connection.execute(statement).all()
-    ]

@@ -1,13 +1,17 @@
 """Importing a scenario file into the database, and exporting the database as one (DESIGN §7).
 
-Import upserts: parties, issues and moves by code; positions by (party, move); conditions by
-name when they have one, else by (party, text) among unnamed ones; packages by name, a changed
-package having its steps and placements replaced by the file's.  History is append-only (DESIGN
-§2): a stored package keeps every event it has and gains only the file's events it lacks, and
-tracking recorded since the file was written keeps its levels and status.  Only ``replace``,
-which wipes every row first, removes events.  Nothing is written until the whole file has been checked — its own problems and its
-references against what the database already holds — and every write happens in the caller's
-one transaction, so a file with any problem leaves the database as it was.
+Import matches rows by key (``negotiator.scenario.merge``): parties, issues and moves by code;
+positions by (party, move); conditions by name, else by party and text; packages by name.  Rows
+the database lacks are added and identical rows are left alone; when a row the database holds
+would *change*, nothing is written and ``WouldChange`` lists every such change -- unless
+``replace`` says to overwrite them with the file's (DESIGN §14: nothing a user did is silently
+undone).  History is append-only (DESIGN §2): a stored package keeps every event it has and
+gains only the file's events it lacks, and tracking recorded since the file was written keeps
+its levels and status.  Only ``wipe``, which deletes every row first, removes events.
+
+Nothing is written until the whole file has been checked -- its own problems and every rule that
+needs the database's content (``negotiator.scenario.references``) -- and every write happens in
+the caller's one transaction, so a file with any problem leaves the database as it was.
 
 Rows are written with plain executemany statements rather than one ORM object at a time, so a
 scenario of tens of thousands of placements imports in seconds.
@@ -18,12 +22,14 @@ Export is the read seam (``negotiator.db.load``) plus every package's history: w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace as replaced
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from negotiator.domain.errors import WouldChange
 from negotiator.domain.model import Event, Package, Scenario
-from negotiator.scenario import ParsedScenario, check_scenario
+from negotiator.scenario import Existing, ParsedScenario, check_scenario, units_removed
+from negotiator.scenario.merge import Match, Plan, plan
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -38,16 +44,8 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
 
-    def count(self, before: Any, after: Any) -> str:
-        """Count one item; ``before`` is None when the database did not have it."""
-        if before is None:
-            self.added += 1
-            return "added"
-        if before == after:
-            self.unchanged += 1
-            return "unchanged"
-        self.updated += 1
-        return "updated"
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
     @property
     def total(self) -> int:
@@ -56,7 +54,7 @@ class Tally:
 
 @dataclass
 class ImportSummary:
-    """What an import did, per kind of row; ``removed`` counts the rows ``replace`` wiped."""
+    """What an import did, per kind of row; ``removed`` counts the rows ``wipe`` deleted."""
 
     tallies: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
     removed: dict[str, int] = field(default_factory=dict)
@@ -71,58 +69,78 @@ class ImportSummary:
         return shown
 
 
-def export_scenario(connection: "Connection") -> Scenario:
+def export_scenario(connection: Connection) -> Scenario:
     """Everything in the database as one Scenario, packages with their whole history."""
     from negotiator.db.load import load_catalogue, load_packages
 
     return Scenario(load_catalogue(connection), tuple(load_packages(connection, history=True)))
 
 
-def existing_scenario(connection: "Connection") -> Scenario:
-    """What a file's references are checked against: the catalogue, and the packages by name."""
-    from negotiator.db.load import load_catalogue, package_names
+def existing_content(connection: Connection, parsed: ParsedScenario) -> Existing:
+    """What a file is checked against: the catalogue (conditions with their labels), the package
+    names, and the stored quantities of the moves the file takes the unit of."""
+    from sqlalchemy import bindparam, text
 
-    return Scenario(load_catalogue(connection), tuple(Package(name) for name in package_names(connection)))
+    from negotiator.db.load import condition_labels, load_catalogue, package_names
+
+    catalogue = load_catalogue(connection)
+    labels = tuple(label for _, label in condition_labels(connection))
+    measured: dict[str, list[tuple[str, str]]] = {}
+    lost = units_removed(parsed, catalogue)
+    if lost:
+        from negotiator.domain.model import format_number
+
+        rows = connection.execute(text(
+            "SELECT m.code, k.name, p.quantity FROM placement p JOIN move m ON m.id = p.move_id "
+            "JOIN package k ON k.id = p.package_id WHERE p.quantity IS NOT NULL AND m.code IN :codes "
+            "ORDER BY k.name").bindparams(bindparam("codes", expanding=True)), {"codes": lost}).all()
+        for code, name, quantity in rows:
+            measured.setdefault(code, []).append((name, format_number(float(quantity))))
+    return Existing(catalogue, tuple(package_names(connection)), labels,
+                    {code: tuple(found) for code, found in measured.items()})
 
 
-def import_scenario(session: "Session", parsed: ParsedScenario, replace: bool = False,
-                    now: datetime | None = None) -> ImportSummary:
-    """Check ``parsed`` against the database and write it; raise ScenarioProblems, writing
-    nothing, when the file or its references have any problem."""
+def import_scenario(session: Session, parsed: ParsedScenario, replace: bool = False, wipe: bool = False,
+                    now: datetime | None = None, today: date | None = None) -> ImportSummary:
+    """Check ``parsed`` against the database and write it.
+
+    Raise ScenarioProblems, writing nothing, when the file or its references have any problem;
+    WouldChange, writing nothing, when it would change rows the database holds and neither
+    ``replace`` (overwrite them) nor ``wipe`` (delete every row first) is given.
+    """
+    from negotiator.db.load import load_packages
+
     connection = session.connection()
-    check_scenario(parsed, Scenario() if replace else existing_scenario(connection))
+    now = now or datetime.now()
+    existing = Existing() if wipe else existing_content(connection, parsed)
+    check_scenario(parsed, existing, today or date.today())
     summary = ImportSummary()
-    if replace:
+    if wipe:
         summary.removed = _wipe(connection)
-    writer = _Writer(connection, summary, now or datetime.now(), parsed.filename)
-    scenario = parsed.scenario
-    writer.parties(scenario.catalogue.parties)
-    writer.issues(scenario.catalogue.issues)
-    writer.moves(scenario.catalogue.moves)
-    writer.positions(scenario.catalogue.positions)
-    writer.conditions(scenario.catalogue.conditions)
-    writer.packages(scenario.packages)
+    names = [p.name for p in parsed.scenario.packages if p.name in set(existing.packages)]
+    stored_packages = load_packages(connection, names, history=True) if names else []
+    matched = plan(existing.catalogue, stored_packages, parsed.scenario, now, parsed.filename)
+    if matched.changes and not replace:
+        raise WouldChange(parsed.filename, matched.changes)
+    writer = _Writer(connection, summary, now)
+    writer.parties(matched.parties)
+    writer.issues(matched.issues)
+    writer.moves(matched.moves)
+    writer.positions(matched.positions)
+    writer.conditions(matched.conditions)
+    writer.packages(matched)
     return summary
 
 
-def _tables():
-    from negotiator.db.tables import (
-        ConditionRow,
-        EventRow,
-        IssueRow,
-        MoveRow,
-        PackageRow,
-        PartyRow,
-        PlacementRow,
-        PositionRow,
-        StepRow,
-    )
+def _tables() -> dict[str, Any]:
+    from sqlmodel import SQLModel
 
-    rows = (PartyRow, IssueRow, MoveRow, PositionRow, ConditionRow, PackageRow, StepRow, PlacementRow, EventRow)
-    return {row.__tablename__: row.__table__ for row in rows}
+    from negotiator.db.tables import ALL_TABLES  # importing it registers every table
+
+    return {name: SQLModel.metadata.tables[name] for name in ALL_TABLES}
 
 
-def _wipe(connection: "Connection") -> dict[str, int]:
+def _wipe(connection: Connection) -> dict[str, int]:
     """Delete every row, children before parents; return how many of each kind went."""
     from sqlalchemy import delete
 
@@ -138,19 +156,15 @@ def _wipe(connection: "Connection") -> dict[str, int]:
 
 
 class _Writer:
-    """Upserts one scenario's items, kind by kind, with a handful of statements per kind."""
+    """Writes a Plan's rows, kind by kind, with a handful of statements per kind."""
 
-    def __init__(self, connection: "Connection", summary: ImportSummary, now: datetime, filename: str):
-        from negotiator.db.load import load_catalogue
-
+    def __init__(self, connection: Connection, summary: ImportSummary, now: datetime):
         self.connection = connection
         self.summary = summary
         self.now = now
-        self.filename = filename
         self.t = _tables()
-        self.before = load_catalogue(connection)
 
-    def execute(self, statement, rows: list[dict] | None = None):
+    def execute(self, statement: Any, rows: list[dict] | None = None) -> Any:
         if rows is not None and not rows:
             return None
         return self.connection.execute(statement, rows) if rows is not None else self.connection.execute(statement)
@@ -161,138 +175,107 @@ class _Writer:
         t = self.t[table]
         return {k: i for i, k in self.execute(select(t.c.id, t.c[key])).all()}
 
-    def upsert(self, table: str, items: list[tuple[Any, dict, Any, Any]], tally: Tally) -> None:
-        """``items`` are (id or None, row values, value before or None, value after)."""
+    def upsert(self, table: str, items: list[tuple[Match, int | None, dict]], kind: str) -> None:
+        """``items`` are (match, id of the stored row or None, values to store)."""
         from sqlalchemy import bindparam, insert, update
 
         t = self.t[table]
+        tally = self.summary.tallies[kind]
         inserts, updates = [], []
-        for row_id, values, before, after in items:
-            outcome = tally.count(before if row_id is not None else None, after)
+        for match, row_id, values in items:
+            outcome = match.outcome if row_id is not None else "added"
+            tally.count(outcome)
             if outcome == "added":
                 inserts.append(values)
             elif outcome == "updated":
                 updates.append({"_id": row_id, **values})
         self.execute(insert(t), inserts)
         if updates:
-            columns = {name: bindparam(name) for name in updates[0] if name != "_id"}
+            columns: dict[str, Any] = {name: bindparam(name) for name in updates[0] if name != "_id"}
             self.execute(update(t).where(t.c.id == bindparam("_id")).values(columns), updates)
 
     # ---- catalogue
 
-    def parties(self, parties) -> None:
+    def parties(self, matches: tuple[Match, ...]) -> None:
         ids = self.ids("party")
-        before = self.before.party_by_code
         self.upsert("party", [
-            (ids.get(p.code), {"code": p.code, "name": p.name, "notes": p.notes, "source": p.source}, before.get(p.code), p)
-            for p in parties
-        ], self.summary.tallies["parties"])
+            (m, ids.get(p.code), {"code": p.code, "name": p.name, "notes": p.notes, "source": p.source})
+            for m in matches for p in [m.after]
+        ], "parties")
         self.party_ids = self.ids("party")
 
-    def issues(self, issues) -> None:
+    def issues(self, matches: tuple[Match, ...]) -> None:
         ids = self.ids("issue")
-        before = {i.code: i for i in self.before.issues}
-        self.upsert("issue", [
-            (ids.get(i.code), {"code": i.code, "title": i.title}, before.get(i.code), i) for i in issues
-        ], self.summary.tallies["issues"])
+        self.upsert("issue", [(m, ids.get(m.after.code), {"code": m.after.code, "title": m.after.title})
+                              for m in matches], "issues")
         self.issue_ids = self.ids("issue")
 
-    def moves(self, moves) -> None:
+    def moves(self, matches: tuple[Match, ...]) -> None:
         ids = self.ids("move")
-        before = self.before.move_by_code
         self.upsert("move", [
-            (ids.get(m.code), {
-                "code": m.code, "actor_id": self.party_ids[m.actor],
-                "issue_id": self.issue_ids[m.issue] if m.issue is not None else None,
-                "title": m.title, "description": m.description, "unit": m.unit, "cost": m.cost,
-                "reversible": m.reversible, "source": m.source,
-            }, before.get(m.code), m)
-            for m in moves
-        ], self.summary.tallies["moves"])
+            (m, ids.get(v.code), {
+                "code": v.code, "actor_id": self.party_ids[v.actor],
+                "issue_id": self.issue_ids[v.issue] if v.issue is not None else None,
+                "title": v.title, "description": v.description, "unit": v.unit, "cost": v.cost,
+                "reversible": v.reversible, "source": v.source,
+            })
+            for m in matches for v in [m.after]
+        ], "moves")
         self.move_ids = self.ids("move")
 
-    def positions(self, positions) -> None:
+    def positions(self, matches: tuple[Match, ...]) -> None:
         from sqlalchemy import select
 
         t = self.t["position"]
         ids = {(p, m): i for i, p, m in self.execute(select(t.c.id, t.c.party_id, t.c.move_id)).all()}
-        before = {(p.party, p.move): p for p in self.before.positions}
         items = []
-        for p in positions:
+        for match in matches:
+            p = match.after
             key = (self.party_ids[p.party], self.move_ids[p.move])
-            items.append((ids.get(key), {
+            items.append((match, ids.get(key), {
                 "party_id": key[0], "move_id": key[1], "stance": p.stance, "weight": p.weight,
                 "bound_op": p.bound.op if p.bound else None,
                 "bound_value": p.bound.value if p.bound else None, "source": p.source,
-            }, before.get((p.party, p.move)), p))
-        self.upsert("position", items, self.summary.tallies["positions"])
+            }))
+        self.upsert("position", items, "positions")
 
-    def conditions(self, conditions) -> None:
+    def conditions(self, matches: tuple[Match, ...]) -> None:
         from sqlalchemy import select
 
         t = self.t["condition"]
-        named, unnamed = {}, {}
-        for i, party_id, name, text in self.execute(
-            select(t.c.id, t.c.party_id, t.c.name, t.c.text).order_by(t.c.id)
-        ).all():
-            if name is not None:
-                named[name] = i
-            else:
-                unnamed.setdefault((party_id, text), i)
-        before_named = {c.name: c for c in self.before.conditions if c.name is not None}
-        before_unnamed = {(c.party, c.text): c for c in self.before.conditions if c.name is None}
+        # The stored conditions in id order: the order of the catalogue the plan matched against.
+        stored_ids = [i for (i,) in self.execute(select(t.c.id).order_by(t.c.id)).all()]
         items = []
-        for c in conditions:
-            party_id = self.party_ids[c.party] if c.party is not None else None
-            if c.name is not None:
-                row_id, before = named.get(c.name), before_named.get(c.name)
-            else:
-                row_id, before = unnamed.get((party_id, c.text)), before_unnamed.get((c.party, c.text))
-            items.append((row_id, {"party_id": party_id, "name": c.name, "text": c.text,
-                                   "soft": c.soft, "source": c.source}, before, c))
-        self.upsert("condition", items, self.summary.tallies["conditions"])
+        for match in matches:
+            c = match.after
+            row_id = stored_ids[match.index] if match.index is not None else None
+            items.append((match, row_id, {"party_id": self.party_ids[c.party] if c.party is not None else None,
+                                          "name": c.name, "text": c.text, "soft": c.soft, "source": c.source}))
+        self.upsert("condition", items, "conditions")
 
     # ---- packages
 
-    def packages(self, packages) -> None:
+    def packages(self, matched: Plan) -> None:
         from sqlalchemy import bindparam, delete, insert, update
 
-        from negotiator.db.load import load_packages
-
-        if not packages:
+        if not matched.packages:
             return
         t = self.t
         ids = self.ids("package", "name")
-        present = [p.name for p in packages if p.name in ids]
-        before = {p.name: p for p in load_packages(self.connection, present, history=True)}
         tally = self.summary.tallies["packages"]
         # (package, the events to add to its history): history is append-only (DESIGN §2), so a
         # package already stored keeps every event it has and gains only the file's new ones.
         written: list[tuple[Package, tuple[Event, ...]]] = []
-        for package in packages:
-            old = before.get(package.name)
-            if old is None:
-                tally.count(None, package)
-                if not package.history:
-                    package = replaced(package, history=(Event(
-                        self.now, "created", new=package.status, note=f"imported from {self.filename}"),))
-                written.append((package, package.history))
-                continue
-            merged, added = _merged(old, package)
-            if _unchanged(old, merged):
-                tally.count(old, old)
-                continue
-            tally.count(old, merged)
-            if not package.history:
-                imported = Event(self.now, "imported", new=merged.status, note=f"imported from {self.filename}")
-                merged, added = replaced(merged, history=merged.history + (imported,)), added + (imported,)
-            written.append((merged, added))
+        for match in matched.packages:
+            tally.count(match.outcome)
+            if match.outcome != "unchanged":
+                written.append((match.after, matched.added_events[match.after.name]))
         if not written:
             return
 
         rewritten = [ids[p.name] for p, _ in written if p.name in ids]
         if rewritten:
-            # Steps and placements are the file's; the events stay (only --replace wipes them).
+            # Steps and placements are the file's; the events stay (only --wipe deletes them).
             for name in ("placement", "step"):
                 for chunk in _chunks(rewritten):
                     self.execute(delete(t[name]).where(t[name].c.package_id.in_(chunk)))
@@ -308,13 +291,14 @@ class _Writer:
              "created_at": min([self.now, *(e.at for e in p.history)]), "updated_at": self.now}
             for p, _ in written if p.name not in ids
         ])
+        kept = [ids[p.name] for p, _ in written if p.name in ids]
         ids = self.ids("package", "name")
         self.execute(
             update(t["package"]).where(t["package"].c.id == bindparam("_id")).values(
                 based_on_id=bindparam("based_on_id")),
             [{"_id": ids[p.name], "based_on_id": ids[p.based_on] if p.based_on else None} for p, _ in written],
         )
-        self.contents(written, ids, [ids[name] for name in present])
+        self.contents(written, ids, kept)
 
     def contents(self, written: list[tuple[Package, tuple[Event, ...]]], ids: dict[str, int],
                  kept: list[int]) -> None:
@@ -359,10 +343,9 @@ class _Writer:
             return placement_ids.get((package_id, self.move_ids.get(move))) if move else None
 
         event = t["event"]
-        rewritten = set(package_ids) & set(kept)
         relinked = [
             {"_id": event_id, "placement_id": placement_of(package_id, move)}
-            for chunk in _chunks(sorted(rewritten))
+            for chunk in _chunks(sorted(kept))
             for event_id, package_id, move in self.execute(
                 select(event.c.id, event.c.package_id, event.c.move)
                 .where(event.c.package_id.in_(chunk), event.c.move.is_not(None))
@@ -379,57 +362,7 @@ class _Writer:
         ])
 
 
-# Events whose ``new`` is the package's status from then on.
-STATUS_KINDS = ("status", "created", "imported")
-
-
-def _event_key(event: Event) -> tuple:
-    return (event.at, event.kind, event.move, event.new)
-
-
-def _merged(old: Package, new: Package) -> tuple[Package, tuple[Event, ...]]:
-    """The file's package over the stored one, and the file's events the database lacks.
-
-    The history is the stored one plus those events.  Where the latest ``level`` event of a move
-    (or the latest event setting the status) is one the file does not hold -- tracking done
-    since the file was written -- the placement keeps the database's level (and the package its
-    status), so that levels and status always agree with the history.
-    """
-    stored = {_event_key(e) for e in old.history}
-    added = tuple(e for e in new.history if _event_key(e) not in stored)
-    history = old.history + added
-    file_keys = {_event_key(e) for e in new.history}
-    latest: dict[tuple[str, str | None], Event] = {}
-    for event in sorted(history, key=lambda e: e.at):  # ties: stored first, then as written
-        if event.kind == "level" and event.move is not None:
-            latest[("level", event.move)] = event
-        elif event.kind in STATUS_KINDS and event.move is None and event.new is not None:
-            latest[("status", None)] = event
-    later = {key: e.new for key, e in latest.items() if _event_key(e) not in file_keys}
-    steps = tuple(replaced(step, placements=tuple(
-        p._replace(level=later.get(("level", p.move), p.level)) for p in step.placements))
-        for step in new.steps)
-    status = later.get(("status", None), new.status)
-    return replaced(new, status=status, steps=steps, history=history), added
-
-
 def _chunks(ids: list[int], size: int = 5000):
     """Keys in slices small enough for one ``IN (...)`` on any database."""
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
-
-
-def _unchanged(old: Package, new: Package) -> bool:
-    """A package the file (merged over the stored one) leaves as it is.
-
-    The database gives a step's placements by move code and the history by time (ties in the
-    order written), so the file's package is put in that order before comparing.
-    """
-    return _in_stored_order(old) == _in_stored_order(new)
-
-
-def _in_stored_order(package: Package) -> Package:
-    steps = tuple(replaced(step, placements=tuple(sorted(step.placements, key=lambda p: p.move)))
-                  for step in package.steps)
-    history = tuple(sorted(package.history, key=lambda event: event.at))
-    return replaced(package, steps=steps, history=history)

@@ -1,16 +1,9 @@
-"""The rules of drafting a package: step renumbering, placement checks, status transitions.
-
-The database layer (``negotiator.db.packages``) applies these rules to rows; keeping them here
-means they can be tested without a database and that every writer (the command line, the
-sequencer's ``--save-as``, the scenario importer) obeys the same ones.
+"""Drafting a package: step renumbering, and the views of drafts for the renderer.
 
 Steps are numbered 1..n without gaps after every edit.  Each renumbering is given as a mapping
-old ordinal -> new ordinal over the steps that survive, always a bijection onto 1..n.
-
-Status moves along draft -> proposed -> agreed -> implementing -> completed | collapsed.  Going
-forward (to any later status, skipping some if the analyst wishes) is free; going back, or
-switching between the two ends (completed <-> collapsed), rewrites history and so needs
-``--force`` and a note saying why.
+old ordinal -> new ordinal over the steps that survive, always a bijection onto 1..n.  The rules
+a draft must obey (placements, quantities, status transitions) are
+``negotiator.domain.rules``'s, where every writer finds them.
 
 The views at the end turn drafts into tables and documents for the one renderer: the package
 list, the history (``log``) and ``package show``'s document (whose verdict part is
@@ -19,82 +12,14 @@ list, the history (``log``) and ``package show``'s document (whose verdict part 
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from negotiator.domain.errors import InvalidValue
-from negotiator.domain.model import STATUSES, Catalogue, Move, Package, format_number
+from negotiator.domain.model import Catalogue, Package
+from negotiator.domain.rules import ordinal_problems, raise_first
 from negotiator.domain.table import Table
-
-# Rank along the lifecycle; the two ends share the last rank.
-_RANK = {"draft": 0, "proposed": 1, "agreed": 2, "implementing": 3, "completed": 4, "collapsed": 4}
-
-TRACKABLE = ("agreed", "implementing")
-
-
-def check_status(text: str) -> str:
-    status = str(text).strip().lower()
-    if status not in STATUSES:
-        raise InvalidValue(f"'{text}' is not a package status: expected one of {', '.join(STATUSES)}")
-    return status
-
-
-def is_forward(old: str, new: str) -> bool:
-    return _RANK[new] > _RANK[old]
-
-
-def check_transition(old: str, new: str, force: bool = False, note: str = "") -> None:
-    """Raise InvalidValue unless a package may go from status ``old`` to ``new``."""
-    new = check_status(new)
-    if old == new:
-        raise InvalidValue(f"the package is already {new}")
-    if is_forward(old, new):
-        return
-    if not force:
-        raise InvalidValue(
-            f"going from {old} back to {new} rewrites the package's history; "
-            "use --force with --note saying why"
-        )
-    if not note.strip():
-        raise InvalidValue(f"going from {old} back to {new} needs a --note saying why")
-
-
-def check_trackable(package: str, status: str) -> None:
-    if status not in TRACKABLE:
-        raise InvalidValue(
-            f"package '{package}' is {status}; implementation is tracked only on agreed or "
-            f"implementing packages (e.g. negotiator package status-set {package} agreed)"
-        )
-
-
-def check_not_before(on: date, since: datetime, what: str, package: str) -> None:
-    """Refuse an event dated ``on`` earlier than the day of ``since`` (e.g. the agreement):
-    a back-dated update before it would rewrite the package's past out of order."""
-    if on < since.date():
-        raise InvalidValue(
-            f"{on.isoformat()} is before {what} on {since.date().isoformat()} in package '{package}'; "
-            "give a date on or after that"
-        )
-
-
-def check_quantity(move: Move, quantity: float | None) -> str | None:
-    """Refuse a quantity for a move without a unit; return a warning for a unit without one."""
-    if quantity is not None and not move.unit:
-        raise InvalidValue(
-            f"move '{move.code}' has no unit, so it takes no quantity (placed {format_number(quantity)})"
-        )
-    if quantity is None and move.unit:
-        return f"move '{move.code}' is measured in {move.unit} but was placed without --qty"
-    return None
 
 
 def check_ordinal(ordinal: int, count: int, what: str = "step", allow_next: bool = False) -> int:
     """Raise unless ``ordinal`` names an existing step (or, with ``allow_next``, the next one)."""
-    top = count + 1 if allow_next else count
-    if top < 1:
-        raise InvalidValue("the package has no steps; add one with 'package step add'")
-    if not 1 <= ordinal <= top:
-        raise InvalidValue(f"{what} {ordinal} does not exist: the package has steps 1..{count}"
-                           + (f" (or {count + 1} to add one)" if allow_next else ""))
+    raise_first(ordinal_problems(ordinal, count, what, allow_next))
     return ordinal
 
 

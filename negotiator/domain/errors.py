@@ -108,10 +108,10 @@ class WouldChange(NegotiatorError):
         self.source = source
         self.changes = list(changes)
         count = len(self.changes)
-        rows = "row" if count == 1 else "rows"
+        noun = "change" if count == 1 else "changes"
         shown = "\n".join(f"  {change}" for change in self.changes[:50])
         more = f"\n  ... and {count - 50} more" if count > 50 else ""
         super().__init__(
-            f"{source} would change {count} {rows} already in the database; nothing imported "
+            f"{source} would make {count} {noun} to rows already in the database; nothing imported "
             f"(add --replace to overwrite them with the file's):\n{shown}{more}"
         )

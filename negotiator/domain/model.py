@@ -11,6 +11,7 @@ Numbers (quantities, bounds) are floats; weights and costs are ints.  A step's o
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,69 +39,43 @@ ISSUE_CODE = MOVE_CODE
 PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+def _checked(code: str, kind: str) -> str:
+    from negotiator.domain.rules import code_problems, raise_first
+
+    raise_first(code_problems("code", code, kind))
+    return code
+
+
 def check_move_code(code: str) -> str:
     """Return ``code`` if it is a valid move code (DESIGN §3), else raise InvalidValue."""
-    if not MOVE_CODE.fullmatch(code or ""):
-        raise InvalidValue(
-            f"'{code}' is not a valid move code: use lower-case words joined by '.' or '-', "
-            "e.g. rok.food-aid"
-        )
-    if code in KEYWORDS:
-        raise InvalidValue(f"'{code}' is a reserved word of the condition language")
-    return code
+    return _checked(code, "move code")
 
 
 def check_party_code(code: str) -> str:
-    if not PARTY_CODE.fullmatch(code or ""):
-        raise InvalidValue(f"'{code}' is not a valid party code: use letters and digits, e.g. DPRK")
-    return code
+    return _checked(code, "party code")
 
 
 def check_issue_code(code: str) -> str:
-    if not ISSUE_CODE.fullmatch(code or ""):
-        raise InvalidValue(f"'{code}' is not a valid issue code: use lower-case words, e.g. kaesong")
-    return code
+    return _checked(code, "issue code")
 
 
 def check_package_name(name: str) -> str:
-    if not PACKAGE_NAME.fullmatch(name or ""):
-        raise InvalidValue(
-            f"'{name}' is not a valid package name: use letters, digits, '.', '_' or '-', "
-            "e.g. kaesong-first"
-        )
-    return name
+    return _checked(name, "package name")
 
 
-CONDITION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+CONDITION_NAME = PACKAGE_NAME
 
 
 def check_condition_name(name: str) -> str:
     """Return ``name`` if it may name a condition; a number refers to a condition's id instead."""
-    if not CONDITION_NAME.fullmatch(name or "") or name.isdigit():
-        raise InvalidValue(
-            f"'{name}' is not a valid condition name: use letters, digits, '.', '_' or '-', not only "
-            "digits (a number refers to a condition's id), e.g. abductions-first"
-        )
-    return name
-
-
-def stance_problem(stance: str, party: str, move: str, actor: str) -> str | None:
-    """Why ``party`` may not take ``stance`` on ``move`` whose actor is ``actor`` (DESIGN §2), or None.
-
-    Only the actor offers its move; only the other parties demand or oppose it.
-    """
-    if stance == "offer" and party != actor:
-        return f"{party} cannot offer '{move}': only its actor {actor} can offer a move"
-    if stance != "offer" and party == actor:
-        return f"{actor} cannot {stance} its own move '{move}'"
-    return None
+    return _checked(name, "condition name")
 
 
 # Weights, costs and ordinals are stored as 32-bit integers on every database.
 LARGEST_INT = 2**31 - 1
 
 
-def format_number(value: float | int | None) -> str:
+def format_number(value: float | None) -> str:
     """Canonical text of a number: no exponent, integral values without a decimal point.
 
     ``float(format_number(v)) == v`` for every finite float, so a bound or quantity written out
@@ -119,7 +94,7 @@ def parse_number(text: str, what: str = "number") -> float:
         value = float(str(text).strip())
     except ValueError:
         raise InvalidValue(f"'{text}' is not a {what}: expected a number such as 300 or 12.5") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise InvalidValue(f"'{text}' is not a {what}: expected a finite number")
     return value
 
@@ -129,32 +104,58 @@ def parse_int(text: str | int, what: str, minimum: int | None = None, maximum: i
         value = int(str(text).strip())
     except ValueError:
         raise InvalidValue(f"{what} must be a whole number, not '{text}'") from None
-    if minimum is not None and value < minimum:
-        raise InvalidValue(f"{what} must be at least {minimum}, not {value}")
-    if value > maximum:
-        raise InvalidValue(f"{what} must be at most {maximum}, not {value}")
+    from negotiator.domain.rules import raise_first, whole_number_problems
+
+    raise_first(whole_number_problems(what, value, minimum, maximum))
     return value
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A date, then optionally a time (seconds and a fraction optional) and a UTC offset: the forms
+# ``isoformat()`` writes, read the same on every Python (3.11's ``fromisoformat`` reads more).
+_TIMESTAMP = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+
+
 def parse_date(text: str | date, what: str = "date") -> date:
+    """A date written strictly as YYYY-MM-DD (no week dates, no compact forms)."""
     if isinstance(text, datetime):
         return text.date()
     if isinstance(text, date):
         return text
+    raw = str(text).strip()
     try:
-        return date.fromisoformat(str(text).strip())
+        if not _DATE.fullmatch(raw):
+            raise ValueError(raw)
+        return date.fromisoformat(raw)
     except ValueError:
         raise InvalidValue(f"'{text}' is not a valid {what}: expected YYYY-MM-DD, e.g. 2027-03-01") from None
 
 
 def parse_timestamp(text: str | date | datetime, what: str = "timestamp") -> datetime:
+    """YYYY-MM-DD, or that with a time (``T`` or a space, then HH:MM[:SS[.ffffff]]) and an
+    optional UTC offset (``Z`` or ``+HH:MM``)."""
     if isinstance(text, datetime):
         return text
     if isinstance(text, date):
         return datetime(text.year, text.month, text.day)
     raw = str(text).strip()
+    match = _TIMESTAMP.fullmatch(raw)
     try:
-        return datetime.fromisoformat(raw)
+        if match is None:
+            raise ValueError(raw)
+        day, clock, zone = match.groups()
+        if clock is None:
+            return datetime.fromisoformat(day)
+        if clock.count(":") == 1:
+            clock += ":00"
+        if "." in clock:
+            whole, fraction = clock.split(".")
+            clock = f"{whole}.{fraction.ljust(6, '0')}"
+        zone = "+00:00" if zone == "Z" else (zone or "")
+        return datetime.fromisoformat(f"{day}T{clock}{zone}")
     except ValueError:
         raise InvalidValue(
             f"'{text}' is not a valid {what}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, e.g. 2027-03-01"

@@ -28,7 +28,8 @@ fraction*: level/3 for levels 0..3, and 0 for ``reversed``):
   included) in the current step or in an overdue step.
 
 Levels come only from ``level`` events dated on or before the as-of date (the latest wins; events
-with the same timestamp apply in history order).  A placement that has no ``level`` event at all
+with the same timestamp apply in history order: ``negotiator.domain.rules.latest_levels``, the one
+answer every layer uses).  A placement that has no ``level`` event at all
 in the whole history takes the level stored on the placement, so that packages imported without
 history still show their state.  The status on the date is rebuilt the same way from ``status``
 events.
@@ -37,11 +38,12 @@ events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from negotiator.domain.errors import InvalidValue
 from negotiator.domain.metrics import move_values
 from negotiator.domain.model import LEVELS, Catalogue, Event, Package
+from negotiator.domain.rules import latest_levels
 from negotiator.domain.table import Table
 
 FULL = "3"
@@ -151,18 +153,16 @@ def _ordered(history: tuple[Event, ...]) -> list[Event]:
 
 def levels_on(package: Package, as_of: date | None) -> dict[str, tuple[str, date | None, str]]:
     """Move code -> (level, date it was set, note) for every placed move on ``as_of``."""
-    placed = {p.move: p for _, p in package.placements()}
+    until = None if as_of is None else datetime.combine(as_of, time.max)
+    latest = latest_levels(package.history, until)
     tracked = {e.move for e in package.history if e.kind == "level"}
-    state: dict[str, tuple[str, date | None, str]] = {
-        code: ("0", None, "") if code in tracked else (placement.level, None, "")
-        for code, placement in placed.items()
-    }
-    for event in _ordered(package.history):
-        if event.kind != "level" or event.move not in placed or not _on_or_before(event, as_of):
-            continue
-        if event.new not in LEVELS:
-            raise InvalidValue(f"level event for '{event.move}' has an unknown level '{event.new}'")
-        state[event.move] = (event.new, event.at.date(), event.note)
+    state: dict[str, tuple[str, date | None, str]] = {}
+    for _, placement in package.placements():
+        event = latest.get(placement.move)
+        if event is not None and event.new is not None:
+            state[placement.move] = (event.new, event.at.date(), event.note)
+        else:
+            state[placement.move] = ("0" if placement.move in tracked else placement.level, None, "")
     return state
 
 

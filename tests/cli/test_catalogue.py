@@ -117,7 +117,7 @@ BAD = [
     (("position", "add", "JPN", "demand", "kaesong.wage", "--bound", "at least 300"), "not a valid bound"),
     (("position", "add", "JPN", "demand", "kaesong.wage", "--bound", ">= lots"), "not a valid bound"),
     (("position", "add", "JPN", "demand", "rok.food-aid", "--bound", ">= 3"), "has no unit"),
-    (("position", "add", "JPN", "support", "rok.food-aid"), "unknown stance 'support'"),
+    (("position", "add", "JPN", "support", "rok.food-aid"), "stance must be demand, offer or oppose, not 'support'"),
     (("position", "add", "DPRK", "demand", "kaesong.wage"), "position 'DPRK on kaesong.wage' already exists"),
     (("position", "show", "JPN", "rok.food-aid"), "unknown position 'JPN on rok.food-aid'"),
     (("position", "rm", "JPN", "kaesong.wag"), "unknown move 'kaesong.wag' (did you mean 'kaesong.wage'?)"),

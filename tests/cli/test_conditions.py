@@ -87,7 +87,7 @@ def test_a_refused_condition_names_the_problem_and_stores_nothing(talks, db_snap
 def test_a_condition_name_is_unique(talks):
     talks.ok("condition", "add", "JPN", "includes dprk.freeze", "--name", "freeze")
     outcome = talks("condition", "add", "USA", "includes dprk.freeze", "--name", "freeze")
-    assert outcome.error_lines == ["Error: condition 'freeze' already exists; choose another --name"]
+    assert outcome.error_lines == ["Error: condition 'freeze' already exists; choose another name"]
 
 
 def test_show_by_name_or_id_gives_the_condition_and_its_moves(talks):

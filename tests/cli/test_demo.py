@@ -222,11 +222,6 @@ def test_demo_on_changed_data_says_which_step_cannot_run_and_goes_on(tmp_path, m
     assert "The positions matrix is in" in outcome.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs `seed` to refuse to overwrite changed rows (WouldChange), which the data branch "
-    "brings; remove this mark when it is merged",
-)
 def test_demo_run_again_keeps_a_title_and_a_weight_the_user_changed(tmp_path):
     cli = Cli(str(tmp_path / "mine.db"))
     cli.ok("demo")

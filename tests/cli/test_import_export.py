@@ -55,13 +55,29 @@ def test_import_prints_what_it_added(cli, tmp_path):
     ]
 
 
-def test_import_again_reports_rows_as_unchanged_or_updated(seeded, tmp_path):
-    path = write(tmp_path, "change.yaml", """
-        parties:
-          - {code: DPRK, name: North Korea}
-          - {code: ROK, name: Republic of Korea}
-    """)
-    lines = seeded.ok("import", path).stdout.splitlines()
+CHANGE = """
+    parties:
+      - {code: DPRK, name: North Korea}
+      - {code: ROK, name: Republic of Korea}
+"""
+
+
+def test_import_that_would_change_a_row_is_refused_listing_the_change_and_changes_nothing(seeded, tmp_path):
+    path = write(tmp_path, "change.yaml", CHANGE)
+    before = snapshot(seeded.db)
+    outcome = seeded("import", path)
+    assert outcome.exit_code == 1
+    assert outcome.stderr.splitlines() == [
+        f"Error: {path} would make 1 change to rows already in the database; nothing imported (add --replace "
+        "to overwrite them with the file's):",
+        "  party DPRK: name 'Democratic People's Republic …' -> 'North Korea'",
+    ]
+    assert snapshot(seeded.db) == before
+
+
+def test_import_with_replace_reports_rows_as_unchanged_or_updated(seeded, tmp_path):
+    path = write(tmp_path, "change.yaml", CHANGE)
+    lines = seeded.ok("import", path, "--replace").stdout.splitlines()
     assert lines[1:] == ["  parties: 0 added, 1 updated, 1 unchanged"]
 
 
@@ -110,7 +126,7 @@ def test_import_of_a_file_that_is_not_utf8_is_one_error_line(seeded, tmp_path):
     assert snapshot(seeded.db) == before
 
 
-# --- --replace -------------------------------------------------------------------------------
+# --- --wipe ----------------------------------------------------------------------------------
 
 ONLY_USA = "parties:\n  - {code: USA, name: United States}\n"
 
@@ -120,55 +136,55 @@ def party_codes(cli) -> list[str]:
             if line.startswith("  - {code:") and "name:" in line]
 
 
-def test_replace_without_yes_is_refused_when_not_interactive(seeded, tmp_path):
+def test_wipe_without_yes_is_refused_when_not_interactive(seeded, tmp_path):
     path = write(tmp_path, "usa.yaml", ONLY_USA)
     before = snapshot(seeded.db)
-    outcome = seeded("import", path, "--replace")
+    outcome = seeded("import", path, "--wipe")
     assert outcome.exit_code == 1
     assert len(outcome.error_lines) == 1
     assert "add --yes to confirm" in outcome.error_lines[0]
     assert snapshot(seeded.db) == before
 
 
-def test_replace_from_standard_input_needs_yes_even_at_a_terminal(seeded, monkeypatch):
+def test_wipe_from_standard_input_needs_yes_even_at_a_terminal(seeded, monkeypatch):
     monkeypatch.setattr(common, "is_interactive", lambda: True)
     before = snapshot(seeded.db)
-    outcome = seeded("import", "-", "--replace", input=ONLY_USA)
+    outcome = seeded("import", "-", "--wipe", input=ONLY_USA)
     assert outcome.exit_code == 1 and "add --yes" in outcome.error_lines[0]
     assert snapshot(seeded.db) == before
 
 
-def test_replace_with_yes_leaves_only_the_files_rows(seeded, tmp_path):
+def test_wipe_with_yes_leaves_only_the_files_rows(seeded, tmp_path):
     path = write(tmp_path, "usa.yaml", ONLY_USA)
-    outcome = seeded.ok("import", path, "--replace", "--yes")
+    outcome = seeded.ok("import", path, "--wipe", "--yes")
     assert outcome.stdout.splitlines()[0] == (
         "removed everything first (1 packages, 2 conditions, 2 positions, 4 moves, 1 issues, 3 parties)"
     )
     assert seeded.ok("export", "-").stdout == ONLY_USA
 
 
-def test_replace_goes_ahead_when_the_user_confirms(seeded, tmp_path, monkeypatch):
+def test_wipe_goes_ahead_when_the_user_confirms(seeded, tmp_path, monkeypatch):
     monkeypatch.setattr(common, "is_interactive", lambda: True)
     path = write(tmp_path, "usa.yaml", ONLY_USA)
-    outcome = seeded.ok("import", path, "--replace", input="y\n")
+    outcome = seeded.ok("import", path, "--wipe", input="y\n")
     assert "and import" in outcome.stdout  # the question
     assert seeded.ok("export", "-").stdout == ONLY_USA
 
 
-def test_replace_declined_changes_nothing(seeded, tmp_path, monkeypatch):
+def test_wipe_declined_changes_nothing(seeded, tmp_path, monkeypatch):
     monkeypatch.setattr(common, "is_interactive", lambda: True)
     path = write(tmp_path, "usa.yaml", ONLY_USA)
     before = snapshot(seeded.db)
-    outcome = seeded("import", path, "--replace", input="n\n")
+    outcome = seeded("import", path, "--wipe", input="n\n")
     assert outcome.exit_code == 1
     assert outcome.error_lines == ["Error: aborted"]
     assert snapshot(seeded.db) == before
 
 
-def test_replace_reports_a_broken_file_before_asking(seeded, tmp_path, monkeypatch):
+def test_wipe_reports_a_broken_file_before_asking(seeded, tmp_path, monkeypatch):
     monkeypatch.setattr(common, "is_interactive", lambda: True)
     path = write(tmp_path, "bad.yaml", "parties:\n  - {code: USA}\n")
-    outcome = seeded("import", path, "--replace")
+    outcome = seeded("import", path, "--wipe")
     assert outcome.exit_code == 1
     assert "and import" not in outcome.stdout
     assert outcome.stderr.splitlines()[1] == f"{path}:2: party: missing 'name'"
@@ -283,9 +299,10 @@ BROKEN_FILES = {
         "2: position: DPRK cannot offer 'rok.food-aid': only its actor ROK can offer a move"],
     "21-demand-own-move.yaml": ["2: position: ROK cannot demand its own move 'rok.food-aid'"],
     "22-move-placed-twice.yaml": [
-        "7: placement: 'rok.food-aid' is already placed in package 'twice' (line 5); a move appears at most "
+        "7: placement: move 'rok.food-aid' is already in step 1 of package 'twice'; a move appears at most "
         "once per package"],
-    "23-balance-in-rule.yaml": ["2: condition: a rule (no party) cannot use 'balance': give the condition a party"],
+    "23-balance-in-rule.yaml": ["2: condition: a rule (a condition without a party) cannot use balance: balance "
+                                "and exposure are measured for a party; give the condition a party"],
     "24-unknown-based-on.yaml": [
         "3: package: unknown package 'kaesong-frist' (did you mean 'kaesong-first' or 'kaesong-second'?)"],
     "25-bad-level.yaml": ["4: placement: level must be 0, 1, 2, 3 or reversed, not 'full'"],
@@ -311,6 +328,18 @@ BROKEN_FILES = {
         "(a number refers to a condition's id), e.g. abductions-first"],
     "36-level-against-history.yaml": [
         "5: placement: level 3 disagrees with the history's latest level 1 (line 8)"],
+    "37-tracked-after-today.yaml": ["7: history: 2999-03-02 is after today (..."],
+    "38-quantity-condition-without-unit.yaml": [
+        "2: condition: move 'rok.food-aid' has no unit, so the condition cannot compare its quantity (give the "
+        "move a unit)",
+        "3: condition: a package has 1 or more steps, so 'steps' is compared with a whole number of at least 1, "
+        "not 0",
+        "4: condition: 'rok.food-aid by step 0': steps are numbered from 1"],
+    "39-out-of-range.yaml": [
+        "2: party: 'AVERYLONGPARTYCODEOFMORETHANSIXTYFOURCH…' is too long for a party code: at most 64 "
+        "characters, not 71",
+        "6: placement: a quantity must be between -10^12 and 10^12, not 1e+308"],
+    "40-duplicate-of-a-stored-condition.yaml": ["2: condition: this rule already exists: condition 2"],
 }
 
 

@@ -20,7 +20,7 @@ import json
 
 import pytest
 
-D1, D2, D3 = "2027-02-15", "2027-04-10", "2027-07-20"
+D1, D2, D3 = "2025-02-15", "2025-04-10", "2025-07-20"
 
 SETUP = [
     ("party", "add", "USA", "--name", "United States"),
@@ -40,9 +40,9 @@ SETUP = [
     ("position", "add", "USA", "demand", "dprk.dismantle", "--weight", "6"),
     ("position", "add", "ROK", "demand", "dprk.dismantle", "--weight", "3"),
     ("package", "new", "p", "--title", "Freeze for relief"),
-    ("package", "step", "add", "p", "--label", "Freeze and food", "--due", "2027-03-01"),
-    ("package", "step", "add", "p", "--label", "Relief and office", "--due", "2027-06-01"),
-    ("package", "step", "add", "p", "--label", "Dismantle", "--due", "2027-12-31"),
+    ("package", "step", "add", "p", "--label", "Freeze and food", "--due", "2025-03-01"),
+    ("package", "step", "add", "p", "--label", "Relief and office", "--due", "2025-06-01"),
+    ("package", "step", "add", "p", "--label", "Dismantle", "--due", "2099-12-31"),  # still ahead: never overdue
     ("package", "place", "p", "rok.food-aid", "--step", "1", "--qty", "500"),
     ("package", "place", "p", "dprk.freeze", "--step", "1"),
     ("package", "place", "p", "usa.relief", "--step", "2"),
@@ -75,7 +75,7 @@ def drafted(cli):
 
 @pytest.fixture
 def tracked(drafted):
-    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-02-01")
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2025-02-01")
     for day, move, level in UPDATES:
         drafted.ok("track", "p", move, level, "--on", day, "--note", f"{move} at {level}", "--source", "report.txt")
     return drafted
@@ -141,12 +141,12 @@ def test_status_without_a_date_counts_every_update(tracked):
 
 def test_status_table_starts_with_where_the_package_stands(tracked):
     out = tracked.ok("status", "p", "--as-of", D3).stdout
-    assert out.splitlines()[0] == "p on 2027-07-20: implementing; current step 1; overdue steps 1; in arrears DPRK"
-    assert "2027-07-20" in next(line for line in out.splitlines() if "dprk.freeze" in line and "reversed" in line)
+    assert out.splitlines()[0] == "p on 2025-07-20: implementing; current step 1; overdue steps 1; in arrears DPRK"
+    assert "2025-07-20" in next(line for line in out.splitlines() if "dprk.freeze" in line and "reversed" in line)
 
 
 def test_a_date_before_any_update_shows_the_agreed_package_untouched(tracked):
-    document = status(tracked, "2027-02-10")
+    document = status(tracked, "2025-02-10")
     assert document["status"] == "agreed"
     assert {m["level"] for s in document["steps"] for m in s["moves"]} == {"0"}
 
@@ -155,11 +155,11 @@ def test_matrix_implementation_exports_realised_values_per_move_and_party(tracke
     out = tracked.ok("matrix", "implementation", "p", "--as-of", D3, "--format", "csv").stdout
     assert out.splitlines() == [
         "step,move,actor,qty,level,since,DPRK,ROK,USA",
-        "1,dprk.freeze,DPRK,,reversed,2027-07-20,0,0,0",
-        "1,rok.food-aid,ROK,500,3,2027-04-10,2,-1,0",
-        "2,usa.liaison-office,USA,,3,2027-07-20,2,-1,-1",
-        "2,usa.relief,USA,,3,2027-07-20,3,0,-2",
-        "3,dprk.dismantle,DPRK,,1,2027-07-20,-2,1,2",
+        "1,dprk.freeze,DPRK,,reversed,2025-07-20,0,0,0",
+        "1,rok.food-aid,ROK,500,3,2025-04-10,2,-1,0",
+        "2,usa.liaison-office,USA,,3,2025-07-20,2,-1,-1",
+        "2,usa.relief,USA,,3,2025-07-20,3,0,-2",
+        "3,dprk.dismantle,DPRK,,1,2025-07-20,-2,1,2",
         ",delivered,,,,,2,1,3",
         ",received,,,,,7,0,2",
         ",balance,,,,,5,-1,-1",
@@ -182,7 +182,7 @@ def test_the_log_lists_every_update_with_its_note_and_source(tracked):
     levels = [r for r in rows if r["what"].startswith("level ")]
     assert len(levels) == 12
     assert levels[-1] == {
-        "when": "2027-07-20 00:00", "what": "level dprk.freeze", "change": "3 → reversed",
+        "when": "2025-07-20 00:00", "what": "level dprk.freeze", "change": "3 → reversed",
         "note": "dprk.freeze at reversed", "source": "report.txt",
     }
     assert [r["change"] for r in levels[:2]] == ["0 → 1", "1 → 2"]
@@ -198,7 +198,7 @@ def test_the_log_lists_every_update_with_its_note_and_source(tracked):
         ("agreed", ("track", "p", "dprk.freeze", "1", "--on", "15/02/2027"), "expected YYYY-MM-DD, e.g. 2027-03-01"),
         ("agreed", ("track", "q", "dprk.freeze", "1"), "unknown package 'q'"),
         ("agreed", ("status", "p", "--as-of", "yesterday"), "'yesterday' is not a valid --as-of date"),
-        ("agreed", ("matrix", "implementation", "p", "--as-of", "2027-13-01"), "expected YYYY-MM-DD"),
+        ("agreed", ("matrix", "implementation", "p", "--as-of", "2025-13-01"), "expected YYYY-MM-DD"),
         ("agreed", ("package", "status-set", "p", "proposed"), "use --force with --note"),
         ("agreed", ("package", "status-set", "p", "proposed", "--force"), "needs a --note"),
         ("agreed", ("package", "status-set", "p", "agreed"), "already agreed"),
@@ -225,34 +225,34 @@ def test_a_move_not_in_the_package_cannot_be_tracked(drafted):
 
 def test_going_back_with_force_and_a_note_is_recorded(tracked):
     tracked.ok("package", "status-set", "p", "agreed", "--force", "--note", "implementation restarts",
-               "--on", "2027-08-01")
-    rows = json.loads(tracked.ok("log", "p", "--format", "json").stdout)
-    assert (rows[-1]["what"], rows[-1]["change"], rows[-1]["note"]) == ("status", "implementing → agreed", "implementation restarts")
+               "--on", "2025-08-01")
+    rows = [r for r in json.loads(tracked.ok("log", "p", "--format", "json").stdout) if r["what"] == "status"]
+    assert (rows[-1]["change"], rows[-1]["note"]) == ("implementing → agreed", "implementation restarts")
     assert status(tracked)["status"] == "agreed"
 
 
 def test_a_package_can_be_completed_or_collapse(tracked):
-    assert tracked.ok("package", "status-set", "p", "collapsed", "--on", "2027-08-01").stdout.strip() == "p: implementing → collapsed"
+    assert tracked.ok("package", "status-set", "p", "collapsed", "--on", "2025-08-01").stdout.strip() == "p: implementing → collapsed"
     outcome = tracked("track", "p", "usa.relief", "0")
     assert "package 'p' is collapsed" in outcome.error_lines[0]
-    assert status(tracked, "2027-07-31")["status"] == "implementing"
+    assert status(tracked, "2025-07-31")["status"] == "implementing"
 
 
 @pytest.mark.parametrize(
     "command, message",
     [
         (("track", "p", "dprk.freeze", "3", "--on", "2020-01-01"),
-         "2020-01-01 is before it was agreed on 2027-05-01"),
-        (("track", "p", "dprk.freeze", "3", "--on", "2027-04-30"),
-         "2027-04-30 is before it was agreed on 2027-05-01"),
-        (("package", "status-set", "p", "collapsed", "--on", "2027-04-30"),
-         "2027-04-30 is before its last status change (draft → agreed) on 2027-05-01"),
+         "2020-01-01 is before it was agreed on 2025-05-01"),
+        (("track", "p", "dprk.freeze", "3", "--on", "2025-04-30"),
+         "2025-04-30 is before it was agreed on 2025-05-01"),
+        (("package", "status-set", "p", "collapsed", "--on", "2025-04-30"),
+         "2025-04-30 is before its last status change (draft → agreed) on 2025-05-01"),
         (("package", "status-set", "p", "proposed", "--force", "--note", "redo", "--on", "2021-01-01"),
          "2021-01-01 is before its last status change"),
     ],
 )
 def test_dates_before_the_agreement_or_the_last_status_change_are_refused(drafted, db_snapshot, command, message):
-    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2025-05-01")
     before = db_snapshot(drafted.db)
     outcome = drafted(*command)
     assert outcome.exit_code == 1 and len(outcome.error_lines) == 1
@@ -262,17 +262,17 @@ def test_dates_before_the_agreement_or_the_last_status_change_are_refused(drafte
 
 def test_a_status_set_cannot_predate_a_later_automatic_status_change(tracked):
     # The first track on D1 made the package implementing then.
-    outcome = tracked("package", "status-set", "p", "completed", "--on", "2027-02-10")
-    assert "before its last status change (agreed → implementing) on 2027-02-15" in outcome.error_lines[0]
+    outcome = tracked("package", "status-set", "p", "completed", "--on", "2025-02-10")
+    assert "before its last status change (agreed → implementing) on 2025-02-15" in outcome.error_lines[0]
 
 
 def test_an_update_on_the_day_of_the_agreement_comes_after_it(drafted):
-    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
-    drafted.ok("track", "p", "dprk.freeze", "3", "--on", "2027-05-01")
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2025-05-01")
+    drafted.ok("track", "p", "dprk.freeze", "3", "--on", "2025-05-01")
     statuses = [r["change"] for r in json.loads(drafted.ok("log", "p", "--format", "json").stdout) if r["what"] == "status"]
     assert statuses == ["draft → agreed", "agreed → implementing"]
-    assert status(drafted, "2027-05-01")["status"] == "implementing"
-    assert status(drafted, "2027-04-30")["status"] != "implementing"
+    assert status(drafted, "2025-05-01")["status"] == "implementing"
+    assert status(drafted, "2025-04-30")["status"] != "implementing"
 
 
 def test_a_renamed_move_keeps_its_tracked_history(tracked):
@@ -286,9 +286,9 @@ def test_a_renamed_move_keeps_its_tracked_history(tracked):
 
 
 def test_an_update_back_dated_before_the_first_one_moves_the_start_of_implementation_back(drafted):
-    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
-    drafted.ok("track", "p", "dprk.freeze", "1", "--on", "2027-05-20")
-    drafted.ok("track", "p", "usa.relief", "2", "--on", "2027-05-10")  # reported late, happened first
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2025-05-01")
+    drafted.ok("track", "p", "dprk.freeze", "1", "--on", "2025-05-20")
+    drafted.ok("track", "p", "usa.relief", "2", "--on", "2025-05-10")  # reported late, happened first
     rows = json.loads(drafted.ok("log", "p", "--format", "json").stdout)
     assert [(r["what"], r["change"]) for r in rows if r["what"] == "status" or r["what"].startswith("level")] == [
         ("status", "draft → agreed"),
@@ -298,15 +298,15 @@ def test_an_update_back_dated_before_the_first_one_moves_the_start_of_implementa
     ]
     started = next(r for r in rows if r["change"] == "agreed → implementing")
     assert "usa.relief" in started["note"]
-    assert status(drafted, "2027-05-10")["status"] == "implementing"
-    assert status(drafted, "2027-05-09")["status"] == "agreed"
+    assert status(drafted, "2025-05-10")["status"] == "implementing"
+    assert status(drafted, "2025-05-09")["status"] == "agreed"
 
 
 def test_moving_the_start_of_implementation_back_keeps_a_note_the_user_wrote(drafted):
-    drafted.ok("package", "status-set", "p", "agreed", "--on", "2027-05-01")
-    drafted.ok("package", "status-set", "p", "implementing", "--on", "2027-05-20", "--note", "decree 12")
-    drafted.ok("track", "p", "usa.relief", "2", "--on", "2027-05-10")
+    drafted.ok("package", "status-set", "p", "agreed", "--on", "2025-05-01")
+    drafted.ok("package", "status-set", "p", "implementing", "--on", "2025-05-20", "--note", "decree 12")
+    drafted.ok("track", "p", "usa.relief", "2", "--on", "2025-05-10")
     rows = json.loads(drafted.ok("log", "p", "--format", "json").stdout)
     started = next(r for r in rows if r["change"] == "agreed → implementing")
     assert started["note"] == "decree 12"
-    assert status(drafted, "2027-05-10")["status"] == "implementing"
+    assert status(drafted, "2025-05-10")["status"] == "implementing"

@@ -33,7 +33,7 @@ WORKER = textwrap.dedent(
         elif kind == 1:
             args = ["package", "place", f"draft{worker}", f"x.p{worker}-{i}", "--step", "1"]
         else:
-            args = ["track", "shared", f"x.t{worker}-{i}", "3", "--on", "2027-01-01", "--note", f"w{worker} {i}"]
+            args = ["track", "shared", f"x.t{worker}-{i}", "3", "--on", "2026-01-01", "--note", f"w{worker} {i}"]
         try:
             cli.main(["--db", db, *args], prog_name="negotiator")
         except SystemExit as exit:

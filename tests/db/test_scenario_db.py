@@ -1,4 +1,5 @@
-"""negotiator.db.scenario: importing scenario files (upsert, replace, all or nothing) and exporting.
+"""negotiator.db.scenario: importing scenario files (add, refuse or replace changes, wipe, all or
+nothing) and exporting.
 
 Runs on SQLite and on a real PostgreSQL server (the ``store`` fixture is parametrized).
 """
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from negotiator.db.scenario import export_scenario, import_scenario
-from negotiator.domain.errors import ScenarioProblems
+from negotiator.domain.errors import ScenarioProblems, WouldChange
 from negotiator.domain.model import Catalogue, Event, Package, Scenario, Step
 from negotiator.scenario import read_scenario, write_scenario
 from tests.conftest import snapshot
@@ -21,10 +22,10 @@ from tests.test_scenario import SECTION_7, scenarios, yaml_text
 NOW = datetime(2030, 1, 2, 3, 4, 5)
 
 
-def load_text(store, text: str, replace_all: bool = False, filename: str = "s.yaml"):
+def load_text(store, text: str, replace: bool = False, wipe: bool = False, filename: str = "s.yaml"):
     parsed = read_scenario(yaml_text(text), filename)
     with store.write() as session:
-        return import_scenario(session, parsed, replace=replace_all, now=NOW)
+        return import_scenario(session, parsed, replace=replace, wipe=wipe, now=NOW)
 
 
 def exported(store) -> Scenario:
@@ -68,8 +69,8 @@ def test_an_imported_file_exports_as_the_same_scenario(store):
 def test_export_import_export_gives_the_same_text(store):
     load_text(store, SECTION_7)
     first = write_scenario(exported(store))
-    with store.write() as session:  # replace: into an emptied database
-        import_scenario(session, read_scenario(first, "first.yaml"), replace=True)
+    with store.write() as session:  # wipe: into an emptied database
+        import_scenario(session, read_scenario(first, "first.yaml"), wipe=True)
     assert write_scenario(exported(store)) == first
 
 
@@ -84,9 +85,9 @@ def test_importing_the_same_file_twice_changes_nothing(store):
     assert snapshot(store.url) == before
 
 
-def test_import_updates_rows_by_code_and_adds_new_ones(store):
+def test_import_with_replace_updates_rows_by_code_and_adds_new_ones(store):
     load_text(store, SECTION_7)
-    summary = load_text(store, """
+    summary = load_text(store, replace=True, text="""
         parties:
           - {code: DPRK, name: North Korea}
           - {code: USA, name: United States}
@@ -108,7 +109,7 @@ def test_import_updates_rows_by_code_and_adds_new_ones(store):
 
 def test_conditions_are_matched_by_name_else_by_party_and_text(store):
     load_text(store, SECTION_7)
-    summary = load_text(store, """
+    summary = load_text(store, replace=True, text="""
         conditions:
           - {party: JPN, name: abductions-first, text: "includes dprk.abduction-accounting", soft: true}
           - {text: "rok.food-aid before kaesong.wage", source: "a rule, now cited"}
@@ -125,7 +126,7 @@ def test_conditions_are_matched_by_name_else_by_party_and_text(store):
 def test_a_changed_package_has_its_steps_replaced_and_the_files_new_events_added(store):
     load_text(store, SECTION_7)
     (stored,) = exported(store).packages
-    summary = load_text(store, """
+    summary = load_text(store, replace=True, text="""
         packages:
           - name: kaesong-first
             status: draft
@@ -146,9 +147,9 @@ def test_a_changed_package_has_its_steps_replaced_and_the_files_new_events_added
 def test_reimporting_an_older_file_keeps_the_tracking_done_since(store):
     load_text(store, SECTION_7)
     with store.write() as session:
-        from negotiator.db.packages import track_move
+        from negotiator.db.tracking import track_move
 
-        track_move(session, "kaesong-first", "kaesong.wage", "3", note="done", on=datetime(2027, 4, 1).date())
+        track_move(session, "kaesong-first", "kaesong.wage", "3", note="done", on=datetime(2025, 4, 1).date())
     assert tallies(load_text(store, SECTION_7)) == {
         kind: (0, 0, n) for kind, n in
         [("parties", 3), ("issues", 1), ("moves", 4), ("positions", 2), ("conditions", 2), ("packages", 1)]}
@@ -194,9 +195,9 @@ def test_implementation_events_are_linked_to_their_placement(store):
     assert [tuple(row) for row in rows] == [("level", "rok.food-aid"), ("status", None)]
 
 
-def test_replace_removes_every_row_the_file_does_not_hold(store):
+def test_wipe_removes_every_row_the_file_does_not_hold(store):
     load_text(store, SECTION_7)
-    summary = load_text(store, "parties: [{code: USA, name: United States}]\n", replace_all=True)
+    summary = load_text(store, "parties: [{code: USA, name: United States}]\n", wipe=True)
     assert summary.removed == {"packages": 1, "conditions": 2, "positions": 2, "moves": 4, "issues": 1,
                                "parties": 3}
     assert exported(store) == Scenario(Catalogue(parties=exported(store).catalogue.parties))
@@ -232,16 +233,16 @@ def test_a_file_may_refer_to_what_the_database_already_holds(store):
             steps:
               - moves: [dprk.abduction-accounting, {move: kaesong.wage, qty: 80}]
             history:
-              - {at: 2028-05-01, move: dprk.abduction-accounting, level: 1}
+              - {at: 2025-05-01, move: dprk.abduction-accounting, level: 1}
     """)
     assert tallies(summary) == {"positions": (1, 0, 0), "packages": (1, 0, 0)}
 
 
-def test_replace_checks_references_against_the_file_alone(store):
+def test_wipe_checks_references_against_the_file_alone(store):
     load_text(store, SECTION_7)
     before = snapshot(store.url)
     with pytest.raises(ScenarioProblems) as caught:
-        load_text(store, "positions:\n  - {party: JPN, stance: demand, move: rok.food-aid}\n", replace_all=True)
+        load_text(store, "positions:\n  - {party: JPN, stance: demand, move: rok.food-aid}\n", wipe=True)
     assert caught.value.problems == [
         "s.yaml:2: position: unknown party 'JPN'", "s.yaml:2: position: unknown move 'rok.food-aid'",
     ]
@@ -253,13 +254,13 @@ def test_replace_checks_references_against_the_file_alone(store):
 @given(scenario=scenarios(history_min=1))
 def test_a_generated_scenario_survives_import_and_export(store, scenario):
     text = write_scenario(scenario)
-    with store.write() as session:  # replace: every example starts from an empty database
-        import_scenario(session, read_scenario(text, "g.yaml"), replace=True)
+    with store.write() as session:  # wipe: every example starts from an empty database
+        import_scenario(session, read_scenario(text, "g.yaml"), wipe=True)
     first = exported(store)
     assert in_stored_order(first) == in_stored_order(scenario)
     again = write_scenario(first)
     with store.write() as session:
-        import_scenario(session, read_scenario(again, "again.yaml"), replace=True)
+        import_scenario(session, read_scenario(again, "again.yaml"), wipe=True)
     assert write_scenario(exported(store)) == again
 
 
@@ -271,3 +272,93 @@ def test_a_condition_written_another_way_matches_the_same_row(store):
     """)
     assert tallies(summary) == {"conditions": (0, 0, 1)}
     assert len(exported(store).catalogue.conditions) == 2
+
+
+# --- nothing a user did is silently undone -----------------------------------------------------
+
+
+def test_an_import_that_would_change_stored_rows_is_refused_with_every_change_and_writes_nothing(store):
+    load_text(store, SECTION_7)
+    before = snapshot(store.url)
+    with pytest.raises(WouldChange) as caught:
+        load_text(store, """
+            parties:
+              - {code: DPRK, name: North Korea}
+              - {code: USA, name: United States}
+            positions:
+              - {party: DPRK, stance: demand, move: kaesong.wage, weight: 4, bound: ">= 300"}
+            packages:
+              - {name: kaesong-first, title: Kaesong alone, status: agreed}
+        """)
+    assert caught.value.changes == [
+        "party DPRK: name 'Democratic People's Republic …' -> 'North Korea'",
+        "position DPRK on kaesong.wage: weight 3 -> 4",
+        "package kaesong-first: title 'Kaesong and NLL, infrastructu…' -> 'Kaesong alone'",
+        "package kaesong-first: 2 steps -> 0 steps",
+    ]
+    assert snapshot(store.url) == before
+
+
+def test_an_import_that_only_adds_rows_goes_ahead_without_replace(store):
+    load_text(store, SECTION_7)
+    summary = load_text(store, """
+        parties:
+          - {code: DPRK, name: Democratic People's Republic of Korea}
+          - {code: USA, name: United States}
+    """)
+    assert tallies(summary) == {"parties": (1, 0, 1)}
+
+
+def test_an_unnamed_condition_matches_the_stored_one_of_its_text_and_keeps_its_name(store):
+    load_text(store, SECTION_7)
+    before = snapshot(store.url)
+    text = """
+        conditions:
+          - {party: JPN, text: "dprk.abduction-accounting before jpn.economic-cooperation"}
+    """
+    assert tallies(load_text(store, text)) == {"conditions": (0, 0, 1)}
+    assert snapshot(store.url) == before
+
+
+def test_a_condition_with_the_text_of_a_stored_one_of_its_party_is_that_condition_renamed(store):
+    load_text(store, SECTION_7)
+    text = """
+        conditions:
+          - {party: JPN, name: japan-first, text: "dprk.abduction-accounting before jpn.economic-cooperation"}
+    """
+    with pytest.raises(WouldChange) as caught:
+        load_text(store, text)
+    assert caught.value.changes == ["condition abductions-first: name 'abductions-first' -> 'japan-first'"]
+    load_text(store, text, replace=True)
+    assert [c.name for c in exported(store).catalogue.conditions if c.party == "JPN"] == ["japan-first"]
+
+
+def test_a_condition_that_would_duplicate_the_text_of_another_stored_one_is_a_problem(store):
+    load_text(store, SECTION_7)
+    with pytest.raises(ScenarioProblems) as caught:
+        load_text(store, replace=True, text="""
+            conditions:
+              - {party: JPN, name: abductions-first, text: "includes dprk.abduction-accounting"}
+              - {party: JPN, name: second, text: "includes dprk.abduction-accounting"}
+        """)
+    assert caught.value.problems == ["s.yaml:3: condition: duplicate condition of JPN (first at line 2)"]
+    with pytest.raises(ScenarioProblems) as caught:
+        load_text(store, replace=True, text="""
+            conditions:
+              - {party: JPN, name: other, text: "includes dprk.abduction-accounting"}
+              - {name: abductions-first, party: JPN, text: "includes dprk.abduction-accounting"}
+        """)
+    assert caught.value.problems[0].startswith("s.yaml:3: condition: duplicate condition of JPN")
+
+
+def test_a_file_that_takes_the_unit_of_a_measured_move_names_what_measures_it(store):
+    load_text(store, SECTION_7)
+    with pytest.raises(ScenarioProblems) as caught:
+        load_text(store, replace=True, text="""
+            parties: [{code: JPN, name: Japan}]
+            moves:
+              - {code: kaesong.wage, actor: ROK, issue: kaesong, title: Set the average monthly wage at Kaesong}
+        """)
+    (problem,) = caught.value.problems
+    assert problem.startswith("s.yaml:3: move: move 'kaesong.wage' needs a unit while DPRK's bound (>= 300), "
+                              "ROK's bound (<= 100) and package kaesong-first (quantity 120) measure its quantity")

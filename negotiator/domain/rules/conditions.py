@@ -1,0 +1,127 @@
+"""Rules on conditions (DESIGN §2, §3, §14).
+
+A condition's text must parse; every move it names must exist; a rule (no party) may not use
+``balance`` or ``exposure``; a quantity is compared only for a move with a unit; ``by step N``
+and ``steps CMP N`` count from 1; every number is finite and at most 10^12 in size; and no two
+conditions of one party have the same text (nor two conditions the same name).
+
+Text is judged in canonical form (:func:`negotiator.domain.language.to_text`), so the same
+condition written two ways is one condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+
+from negotiator.domain.conditions import (
+    And,
+    ByStep,
+    Guarded,
+    Metric,
+    Node,
+    Not,
+    Or,
+    Quantity,
+    metrics_of,
+    moves_of,
+)
+from negotiator.domain.errors import ConditionSyntaxError, DuplicateCode, InvalidValue
+from negotiator.domain.model import Condition, Move
+from negotiator.domain.rules.catalogue import reference_problems
+from negotiator.domain.rules.problems import Problem, problem
+from negotiator.domain.rules.values import code_problems, number_problems, text_problems
+
+
+def atoms(node: Node) -> Iterator[Node]:
+    """The atoms of a condition tree, left to right."""
+    if isinstance(node, Not):
+        yield from atoms(node.operand)
+    elif isinstance(node, (And, Or)):
+        for operand in node.operands:
+            yield from atoms(operand)
+    elif isinstance(node, Guarded):
+        yield from atoms(node.body)
+        yield from atoms(node.guard)
+    else:
+        yield node
+
+
+def quantity_moves(node: Node) -> set[str]:
+    """The moves whose quantity a condition compares."""
+    return {atom.move for atom in atoms(node) if isinstance(atom, Quantity)}
+
+
+def parsed(text: str) -> tuple[Node | None, list[Problem]]:
+    """The tree of condition text, or the problem that it does not parse."""
+    from negotiator.domain.language import parse
+
+    found = text_problems("text", text)
+    if found:
+        return None, found
+    try:
+        return parse(text), []
+    except ConditionSyntaxError as exc:
+        return None, [problem("text", exc)]
+
+
+def tree_problems(node: Node, party: str | None, moves: Mapping[str, Move | None] | None = None) -> list[Problem]:
+    """What the language allows but the data does not (``moves``: the catalogue's, when known; a
+    move known only by its code maps to None)."""
+    found: list[Problem] = []
+    if moves is not None:
+        for code in sorted(moves_of(node)):
+            found += reference_problems("text", "move", code, moves)
+    if party is None:
+        personal = sorted(metrics_of(node) & {"balance", "exposure"})
+        if personal:
+            found.append(Problem("text", f"a rule (a condition without a party) cannot use {' or '.join(personal)}: "
+                                         "balance and exposure are measured for a party; give the condition a party"))
+    for atom in atoms(node):
+        if isinstance(atom, Quantity):
+            found += number_problems("text", atom.value, "number in a condition")
+            move = moves.get(atom.move) if moves is not None else None
+            if move is not None and not move.unit:
+                found.append(Problem("text", f"move '{atom.move}' has no unit, so the condition cannot compare "
+                                             "its quantity (give the move a unit)"))
+        elif isinstance(atom, ByStep) and atom.step < 1:
+            found.append(Problem("text", f"'{atom.move} by step {atom.step}': steps are numbered from 1"))
+        elif isinstance(atom, Metric):
+            found += number_problems("text", atom.value, "number in a condition")
+            if atom.name == "steps" and (atom.value < 1 or not float(atom.value).is_integer()):
+                found.append(Problem("text", "a package has 1 or more steps, so 'steps' is compared with a "
+                                             f"whole number of at least 1, not {atom.value:g}"))
+    return found
+
+
+def condition_problems(
+    condition: Condition,
+    moves: Mapping[str, Move | None] | None = None,
+    parties: Collection[str] | None = None,
+) -> tuple[Node | None, list[Problem]]:
+    """A condition alone, and against the catalogue's moves and parties when given; with the
+    parsed tree (None when the text does not parse)."""
+    node, found = parsed(condition.text)
+    if node is not None:
+        found += tree_problems(node, condition.party, moves)
+    if condition.name is not None:
+        found += code_problems("name", condition.name, "condition name")
+    if parties is not None:
+        found += reference_problems("party", "party", condition.party, parties)
+    found += text_problems("source", condition.source)
+    return node, found
+
+
+def duplicate_problems(condition: Condition, others: Iterable[tuple[str, Condition]]) -> list[Problem]:
+    """No other condition has the same name, nor the same party and (canonical) text.
+
+    ``others`` are the other stored conditions, each with the label it is known by (its name or
+    id); ``condition.text`` must already be canonical.
+    """
+    found = []
+    for label, other in others:
+        if condition.name is not None and other.name == condition.name:
+            found.append(problem("name", DuplicateCode("condition", condition.name, "choose another name")))
+        if other.party == condition.party and other.text == condition.text:
+            owner = f"{condition.party} already has this condition" if condition.party else "this rule already exists"
+            found.append(problem("text", InvalidValue(f"{owner}: condition {label}")))
+    return found
