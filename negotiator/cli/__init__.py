@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     ("negotiator.cli.catalogue", "issue"),
     ("negotiator.cli.catalogue", "move"),
     ("negotiator.cli.catalogue", "position"),
+    ("negotiator.cli.eras", "era"),
     ("negotiator.cli.conditions", "condition"),
     ("negotiator.cli.check", "check"),
     ("negotiator.cli.matrix", "matrix"),

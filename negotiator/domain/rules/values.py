@@ -12,6 +12,7 @@ import re
 
 from negotiator.domain.model import (
     CONDITION_NAME,
+    ERA_NAME,
     ISSUE_CODE,
     KEYWORDS,
     LARGEST_INT,
@@ -35,6 +36,7 @@ _CODES = {
     "issue code": (ISSUE_CODE, "use lower-case words, e.g. kaesong"),
     "move code": (MOVE_CODE, "use lower-case words joined by '.' or '-', e.g. rok.food-aid"),
     "package name": (PACKAGE_NAME, "use letters, digits, '.', '_' or '-', e.g. kaesong-first"),
+    "era name": (ERA_NAME, "use lower-case letters, digits, '.', '_' or '-', e.g. lee or trump-1"),
     "condition name": (
         CONDITION_NAME,
         ("use letters, digits, '.', '_' or '-', not only digits (a number refers to a condition's id), "
