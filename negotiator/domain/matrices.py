@@ -119,7 +119,8 @@ def package_matrix(catalogue: Catalogue, package) -> Table:
                 text += f" ({format_number(placement.quantity)}" + (f" {move.unit})" if move.unit else ")")
             cells.setdefault(move.actor, []).append(text)
         rows.append((ordinal, step.label, step.due, *(", ".join(cells[p]) or None for p in parties)))
-    title = f"{package.name}" + (f" — {package.title}" if package.title else "") + f" ({package.status})"
+    title = (f"{package.name}" + (f" — {package.title}" if package.title else "") + f" ({package.status}"
+             + (f", dated {package.date.isoformat()})" if package.date else ")"))
     return Table(("step", "label", "due", *parties), tuple(rows), title=title)
 
 

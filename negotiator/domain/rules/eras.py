@@ -48,8 +48,9 @@ def overlap_problems(era: Era, others: Iterable[Era]) -> list[Problem]:
 def era_unique_problems(era: Era, others: Iterable[Era]) -> list[Problem]:
     """No other era of the party has the same name."""
     if any(o.party == era.party and o.name == era.name for o in others):
-        return [problem("name", DuplicateCode(f"era of {era.party}", era.name,
-                                              "use `negotiator era edit` to change it"))]
+        error = DuplicateCode("era", era.name)
+        error.args = (f"era '{era.name}' of {era.party} already exists; use `negotiator era edit` to change it",)
+        return [problem("name", error)]
     return []
 
 
@@ -87,10 +88,12 @@ def position_key_problems(position: Position, others: Iterable[Position]) -> lis
     """A party has one position on a move per era, and one standing position on it."""
     for other in others:
         if (other.party, other.move, other.era) == (position.party, position.move, position.era):
-            which = f" in era '{position.era}'" if position.era else ""
-            return [problem("move", DuplicateCode(
-                "position", f"{position.party} on {position.move}{which}",
-                f"it is '{other.stance}'; use `negotiator position edit`"))]
+            error = DuplicateCode("position", f"{position.party} on {position.move}",
+                                  f"it is '{other.stance}'; use `negotiator position edit`")
+            if position.era is not None:
+                error.args = (f"position '{position.party} on {position.move}' in era {position.era} already "
+                              f"exists; it is '{other.stance}'; use `negotiator position edit --era {position.era}`",)
+            return [problem("move", error)]
     return []
 
 

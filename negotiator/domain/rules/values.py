@@ -63,7 +63,8 @@ def code_problems(at: str, code: str | None, kind: str) -> list[Problem]:
     pattern, hint = _CODES[kind]
     code = code or ""
     if len(code) > MAX_CODE:
-        return [Problem(at, f"'{shown(code)}' is too long for a {kind}: at most {MAX_CODE} characters, "
+        article = "an" if kind[0] in "aeiou" else "a"
+        return [Problem(at, f"'{shown(code)}' is too long for {article} {kind}: at most {MAX_CODE} characters, "
                             f"not {len(code)}")]
     if not pattern.fullmatch(code) or (kind == "condition name" and code.isdigit()):
         return [Problem(at, f"'{shown(code)}' is not a valid {kind}: {hint}")]
