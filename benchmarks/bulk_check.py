@@ -73,7 +73,8 @@ def run_command(db: Path, fmt: str, repeat: int) -> float:
     """Best wall time of the real command in a fresh process."""
     best = float("inf")
     out = Path(tempfile.gettempdir()) / f"bulk-check-out.{fmt}"
-    command = [sys.executable, "-m", "negotiator", "--db", str(db), "check", "--all", "--format", fmt, "--output", str(out)]
+    command = [sys.executable, "-m", "negotiator", "--db", str(db), "check", "--all",
+               "--format", fmt, "--output", str(out)]
     for _ in range(repeat):
         started = time.perf_counter()
         result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -99,7 +100,8 @@ def count_statements(db: Path) -> int:
 
     event.listen(Engine, "before_cursor_execute", counted)
     try:
-        result = CliRunner().invoke(cli, ["--db", str(db), "check", "--all", "--format", "json", "--output", os.devnull])
+        arguments = ["--db", str(db), "check", "--all", "--format", "json", "--output", os.devnull]
+        result = CliRunner().invoke(cli, arguments)
         if result.exit_code != 0:
             raise SystemExit(f"check --all failed in-process: {result.output}")
     finally:
@@ -187,7 +189,7 @@ def main() -> int:
     print(f"baseline: python -c 'import sqlmodel' {baseline(args.repeat):.3f} s")
 
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    print("\nthe command, in a fresh process (best of %d):" % args.repeat)
+    print(f"\nthe command, in a fresh process (best of {args.repeat}):")
     best = float("inf")
     for fmt in formats:
         seconds = run_command(big, fmt, args.repeat)

@@ -26,7 +26,8 @@ def build(folder: Path, moves: int = 2000, parties: int = 12) -> Path:
     from benchmarks.generate import generate, write_scenario
 
     db = folder / "export.db"
-    scenario = generate(parties=parties, moves=moves, conditions=0, packages=0, placements_per_package=1, steps=1, seed=7)
+    scenario = generate(parties=parties, moves=moves, conditions=0, packages=0, placements_per_package=1, steps=1,
+                        seed=7)
     write_scenario(scenario, str(db))
     return db
 
@@ -36,7 +37,8 @@ def run(repeat: int = 7) -> list[Bar]:
     try:
         db = build(folder)
         sqlite_utils = shutil.which("sqlite-utils") or "sqlite-utils"
-        ours = [*NEGOTIATOR, "--db", str(db), "matrix", "positions", "--format", "csv", "--output", str(folder / "ours.csv")]
+        ours = [*NEGOTIATOR, "--db", str(db), "matrix", "positions", "--format", "csv",
+                "--output", str(folder / "ours.csv")]
         theirs = [sys.executable, "-c", "import sys; from sqlite_utils.cli import cli; sys.exit(cli())",
                   "query", str(db), POSITIONS_SQL, "--csv"]
         del sqlite_utils

@@ -93,7 +93,8 @@ def modules_loaded(args: list[str], heavy: tuple[str, ...] = HEAVY) -> list[str]
         "except SystemExit:\n"
         "    pass\n"
         f"heavy = {tuple(heavy)!r}\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy})), file=sys.stderr)\n"
+        "roots = {m.split('.')[0] for m in sys.modules}\n"
+        "print(json.dumps(sorted(roots & set(heavy))), file=sys.stderr)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env())
     return json.loads(out.stderr.strip().splitlines()[-1])

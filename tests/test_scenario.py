@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from negotiator.domain.errors import ScenarioProblems
+from negotiator.domain.language import parse, to_text
 from negotiator.domain.model import (
     COMPARATORS,
     KEYWORDS,
@@ -33,7 +34,6 @@ from negotiator.domain.model import (
     Scenario,
     Step,
 )
-from negotiator.domain.language import parse, to_text
 from negotiator.scenario import (
     parse_scenario,
     read_scenario,
@@ -46,8 +46,9 @@ def yaml_text(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
-def problems_of(text: str, existing: Scenario = Scenario(), filename: str = "f.yaml") -> list[str]:
+def problems_of(text: str, existing: Scenario | None = None, filename: str = "f.yaml") -> list[str]:
     """Every problem of a file: its own, then its references, as ``FILE:LINE: message``."""
+    existing = existing if existing is not None else Scenario()
     parsed = parse_scenario(yaml_text(text), filename)
     own = parsed.format(list(parsed.problems))
     return sorted(own + validate_references(parsed, existing), key=lambda line: int(line.split(":")[1]))
@@ -571,7 +572,7 @@ def test_a_written_scenario_reads_back_as_the_same_values(scenario):
 
 KEYS = sorted({"parties", "issues", "moves", "positions", "conditions", "packages", "code", "name", "title",
                "actor", "issue", "move", "party", "stance", "weight", "bound", "text", "soft", "steps",
-               "history", "moves", "label", "due", "qty", "level", "at", "kind", "old", "new", "cost",
+               "history", "label", "due", "qty", "level", "at", "kind", "old", "new", "cost",
                "reversible", "unit", "based_on", "status", "note", "source", "notes"})
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(), st.dates(), st.datetimes(), st.text(max_size=6),
