@@ -12,17 +12,16 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-30 15:10:00.000000
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate may render AutoString columns)
-
+from alembic import op
 
 revision: str = '0003'
-down_revision: Union[str, None] = '0002'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | None = '0002'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 # What downgrade() removes (read by `negotiator db downgrade`, which asks before losing data).
 # A row with a value in position.era_id or condition.era_id is removed with its era.

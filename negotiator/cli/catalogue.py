@@ -433,7 +433,8 @@ def position_list(store, party_code, move_code, stance, era_name, fmt: str, outp
 @position.command("show")
 @click.argument("party_code", metavar="PARTY")
 @click.argument("move_code", metavar="MOVE")
-@click.option("--era", "era_name", default=None, metavar="NAME", help="The position of this era (default: the standing one).")
+@click.option("--era", "era_name", default=None, metavar="NAME",
+              help="The position of this era (default: the standing one).")
 @output_options
 @pass_store
 def position_show(store, party_code, move_code, era_name, fmt: str, output: str | None) -> None:
@@ -468,7 +469,8 @@ def position_show(store, party_code, move_code, era_name, fmt: str, output: str 
 @click.option("--weight", default=None, help=_KEEP_HELP)
 @click.option("--bound", default=None, help=_KEEP_HELP + " '' removes it.")
 @click.option("--source", default=None, help=_KEEP_HELP)
-@click.option("--era", "era_name", default=None, metavar="NAME", help="The position of this era (default: the standing one).")
+@click.option("--era", "era_name", default=None, metavar="NAME",
+              help="The position of this era (default: the standing one).")
 @pass_store
 def position_edit(store, party_code, move_code, stance, weight, bound, source, era_name) -> None:
     """Change PARTY's position on MOVE (standing, or of an era with --era).
@@ -491,7 +493,8 @@ def position_edit(store, party_code, move_code, stance, weight, bound, source, e
 @position.command("rm")
 @click.argument("party_code", metavar="PARTY")
 @click.argument("move_code", metavar="MOVE")
-@click.option("--era", "era_name", default=None, metavar="NAME", help="The position of this era (default: the standing one).")
+@click.option("--era", "era_name", default=None, metavar="NAME",
+              help="The position of this era (default: the standing one).")
 @pass_store
 def position_rm(store, party_code, move_code, era_name) -> None:
     """Remove PARTY's position on MOVE (standing, or of an era with --era).
@@ -514,7 +517,8 @@ def position_rm(store, party_code, move_code, era_name) -> None:
 def positions_matrix(store, packages, request):
     """``matrix positions``: the positions in force on the as-of date (or in every era)."""
     from negotiator.domain.judging import Bench
-    from negotiator.domain.matrices import positions_all_eras_matrix, positions_matrix as build
+    from negotiator.domain.matrices import positions_all_eras_matrix
+    from negotiator.domain.matrices import positions_matrix as build
 
     catalogue = read_catalogue(store)
     if request.all_eras:

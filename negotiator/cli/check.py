@@ -43,7 +43,8 @@ def _no_cycle_collection():
 @judging_options
 @click.option("--across-eras", is_flag=True, help="Also judge each party in every one of its eras.")
 @click.option("--robust", is_flag=True,
-              help="Judge each party in every era the package's window spans (from the as-of date to its last due date).")
+              help="Judge each party in every era the package's window spans "
+                   "(from the as-of date to its last due date).")
 @output_options
 @pass_store
 def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...], detail: bool, strict: bool,

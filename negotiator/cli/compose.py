@@ -111,10 +111,10 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
         raise click.UsageError("--alternatives and --pareto cannot be combined: the frontier lists its own packages")
     if pick is not None and save_as is None:
         raise click.UsageError("--pick chooses what --save-as stores: give --save-as NAME too")
-    chosen = judging(as_of, pins)
+    judged_as = judging(as_of, pins)
     with store.read() as connection:
         catalogue = load_catalogue(connection)
-        check_pins(catalogue, chosen)
+        check_pins(catalogue, judged_as)
         drafted = load_packages(connection, [origin])[0] if origin is not None else None
         if save_as is not None:
             check_package_name(save_as)
@@ -133,7 +133,7 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
         limit=limit,
         origin=drafted,
     )
-    judged = era_conditions(catalogue, solver_spans(Bench(catalogue, chosen), drafted, robust))
+    judged = era_conditions(catalogue, solver_spans(Bench(catalogue, judged_as), drafted, robust))
     catalogue = judged.catalogue
     with ProgressBar("composing", total=time_limit, timed=True) as bar:
         bar.start_ticking()

@@ -28,7 +28,8 @@ def condition() -> None:
 @click.option("--rule", is_flag=True, help="A rule every package must obey (no party).")
 @click.option("--name", default=None, help="A handle to refer to it by, e.g. abductions-first.")
 @click.option("--soft", is_flag=True, help="Reported and counted, but does not decide satisfaction.")
-@click.option("--era", "era_name", default=None, metavar="NAME", help="Only in this era of PARTY (default: standing, in every era).")
+@click.option("--era", "era_name", default=None, metavar="NAME",
+              help="Only in this era of PARTY (default: standing, in every era).")
 @click.option("--source", default="", help="Where this comes from: file and passage.")
 @pass_store
 def condition_add(store, words: tuple[str, ...], rule: bool, name: str | None, soft: bool, era_name: str | None,

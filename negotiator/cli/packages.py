@@ -180,7 +180,8 @@ def package_rm(store, name: str) -> None:
 @click.argument("name")
 @click.option("--title", default=None, help="New title.")
 @click.option("--description", default=None, help="New description.")
-@click.option("--date", "day", default=None, metavar="DATE", help="New date (the day it is judged on by default). " + _DATE_HELP)
+@click.option("--date", "day", default=None, metavar="DATE",
+              help="New date (the day it is judged on by default). " + _DATE_HELP)
 @click.option("--no-date", is_flag=True, help="Remove the date: it is judged on today's eras by default.")
 @pass_store
 def package_edit(store, name: str, title: str | None, description: str | None, day: str | None, no_date: bool) -> None:

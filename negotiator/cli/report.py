@@ -54,7 +54,8 @@ def _check_target(output: str, suffixes: tuple[str, ...]) -> str:
 @click.option("--output", "-o", required=True, metavar="FILE.html", help="The HTML file to write.")
 @click.option("--title", default=None, help="The brief's title (default: from the package, or the package count).")
 @judging_options
-@click.option("--robust", is_flag=True, help="Also say whether each party stays satisfied in every era the package's window spans.")
+@click.option("--robust", is_flag=True,
+              help="Also say whether each party stays satisfied in every era the package's window spans.")
 @pass_store
 def report(store, packages: tuple[str, ...], every: bool, output: str, title: str | None, as_of: str | None,
            pins: tuple[str, ...], robust: bool) -> None:

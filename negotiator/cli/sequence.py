@@ -20,7 +20,6 @@ from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.cli.progress import ProgressBar
 from negotiator.db.load import read
 
-
 # --- compare ---------------------------------------------------------------------------------
 
 
@@ -105,6 +104,7 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
     from negotiator.db.load import load_catalogue, load_packages, package_names
     from negotiator.db.packages import save_package
     from negotiator.domain.errors import DuplicateCode, InvalidValue
+    from negotiator.domain.judging import Bench, era_conditions, solver_spans
     from negotiator.domain.model import check_package_name
     from negotiator.domain.sequence_report import (
         saved_package,
@@ -113,7 +113,6 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
         sequence_tables,
         status_line,
     )
-    from negotiator.domain.judging import Bench, era_conditions, solver_spans
     from negotiator.domain.sequencing import sequence as find_sequence
 
     chosen = judging(as_of, pins)

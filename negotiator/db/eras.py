@@ -60,7 +60,8 @@ def era_name(session: Session, row_era_id: int | None) -> str | None:
 def _era_names(session: Session) -> dict[str, list[str]]:
     """Party -> the names of its eras."""
     found: dict[str, list[str]] = {}
-    for party, name in session.exec(select(PartyRow.code, EraRow.name).join(EraRow, col(EraRow.party_id) == PartyRow.id)):
+    rows = session.exec(select(PartyRow.code, EraRow.name).join(EraRow, col(EraRow.party_id) == PartyRow.id))
+    for party, name in rows:
         found.setdefault(party, []).append(name)
     return found
 

@@ -239,7 +239,8 @@ class _Writer:
                 "source": e.source,
             }))
         self.upsert("era", items, "eras")
-        self.era_ids = {(party, name): i for i, party, name in self.execute(select(t.c.id, t.c.party_id, t.c.name)).all()}
+        rows = self.execute(select(t.c.id, t.c.party_id, t.c.name)).all()
+        self.era_ids = {(party, name): i for i, party, name in rows}
 
     def era_id(self, party: str | None, era: str | None) -> int | None:
         if era is None or party is None:

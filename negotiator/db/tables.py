@@ -95,14 +95,14 @@ class EraRow(SQLModel, table=True):
         CheckConstraint('"end" IS NULL OR "end" > start', name="start_before_end"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     party_id: int = Field(
         sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True)
     )
     name: str = Field(sa_column=Column(Text, nullable=False))
     title: str = Field(sa_column=Column(Text, nullable=False))
     start: date = Field(sa_column=Column(Date, nullable=False))
-    end: Optional[date] = Field(default=None, sa_column=Column(Date, nullable=True))
+    end: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
@@ -127,7 +127,7 @@ class PositionRow(SQLModel, table=True):
     move_id: int = Field(
         sa_column=Column(Integer, ForeignKey("move.id", ondelete="RESTRICT"), nullable=False, index=True)
     )
-    era_id: Optional[int] = Field(
+    era_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("era.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
@@ -146,7 +146,7 @@ class ConditionRow(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
-    era_id: Optional[int] = Field(
+    era_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("era.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
@@ -172,7 +172,7 @@ class PackageRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
     # When it was or will be proposed or signed: the day it is judged on, unless told otherwise.
-    date: Optional[Day] = Field(default=None, sa_column=Column(Date, nullable=True))
+    date: Day | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
 
 class StepRow(SQLModel, table=True):

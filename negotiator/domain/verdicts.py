@@ -6,8 +6,9 @@ document; the renderer does the rest.
 
 The ``check`` table has one row per rule set, one counting the satisfied parties, and one per
 party of each package -- the era it was judged in, its verdict with passed/total (or ``no
-stake``) -- followed, for each condition shown, by a row naming it, with its result and reason.  Without ``detail`` only the failed conditions are shown (in the table and in the
-document alike), with it every condition.
+stake``) -- followed, for each condition shown, by a row naming it, with its result and reason.
+Without ``detail`` only the failed conditions are shown (in the table and in the document
+alike), with it every condition.
 """
 
 from __future__ import annotations

@@ -163,7 +163,8 @@ def _differences(label: str, before: Any, after: Any) -> list[str]:
 def _package_differences(old: Package, new: Package, added: tuple[Event, ...]) -> list[str]:
     label = f"package {old.name}"
     found = [f"{label}: {key} {_text(getattr(old, key))} -> {_text(getattr(new, key))}"
-             for key in ("title", "description", "status", "based_on", "date") if getattr(old, key) != getattr(new, key)]
+             for key in ("title", "description", "status", "based_on", "date")
+             if getattr(old, key) != getattr(new, key)]
     before, after = in_stored_order(old), in_stored_order(new)
     if len(before.steps) != len(after.steps):
         found.append(f"{label}: {len(before.steps)} steps -> {len(after.steps)} steps")

@@ -1,8 +1,9 @@
 """Checking a read scenario against the database it goes into: the rules that need context.
 
-What the file names must exist in the file or in the database (an era, among its party's);
-a party's eras never overlap; who may offer or demand a move depends on the move's actor; a bound, a quantity or a quantity condition needs a move with a
-unit; no two conditions of a party share a text; history is not dated after today.  Each rule is
+What the file names must exist in the file or in the database (an era, among its party's); a
+party's eras never overlap; who may offer or demand a move depends on the move's actor; a bound,
+a quantity or a quantity condition needs a move with a unit; no two conditions of a party and
+era share a text; history is not dated after today.  Each rule is
 ``negotiator.domain.rules``'s, judged on the content the database would hold once the file is in
 (the file's rows over the stored ones), and reported at the line of the key it concerns.  A
 stored row that a file's row would break (a move losing its unit while a stored placement has a
