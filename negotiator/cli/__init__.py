@@ -29,7 +29,7 @@ COMMAND_MODULES = [
     ("negotiator.cli.catalogue", "party"),
     ("negotiator.cli.catalogue", "issue"),
     ("negotiator.cli.catalogue", "move"),
-    ("negotiator.cli.catalogue", "position"),
+    ("negotiator.cli.positions", "position"),
     ("negotiator.cli.eras", "era"),
     ("negotiator.cli.conditions", "condition"),
     ("negotiator.cli.check", "check"),

@@ -34,8 +34,8 @@ class MatrixRequest(NamedTuple):
 
 
 MATRIX_KINDS: dict[str, tuple[str, str]] = {
-    "positions": ("negotiator.cli.catalogue", "positions_matrix"),
-    "values": ("negotiator.cli.catalogue", "values_matrix"),
+    "positions": ("negotiator.cli.positions", "positions_matrix"),
+    "values": ("negotiator.cli.positions", "values_matrix"),
     "package": ("negotiator.cli.packages", "package_grid_matrix"),
     "implementation": ("negotiator.cli.packages", "implementation_status_matrix"),
     "satisfaction": ("negotiator.cli.check", "satisfaction_matrix"),
