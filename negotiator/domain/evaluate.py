@@ -17,7 +17,11 @@ only when such an atom is reached, all parties in one pass.
 Positions with a bound are conditions of their party (origin ``position``, text ``move op value``).
 Conditions without a party are rules: a package is *valid* when every rule holds.  A party is
 *satisfied* when every non-soft condition of its own holds; soft ones are counted in
-``passed``/``total`` but do not decide.
+``passed``/``total`` but do not decide.  A party with no condition of its own (position bounds
+aside) that neither acts in nor values any placed move has *no stake* in the package.
+
+The catalogue judged against is the catalogue in force (``Catalogue.in_force``): each party's
+positions and conditions of the era it is judged in, which every result names.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from negotiator.domain.deciding import Facts, expression, function, predicate
 from negotiator.domain.eras import require_in_force
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue
 from negotiator.domain.language import parse, to_text
-from negotiator.domain.metrics import Ledger, move_values
+from negotiator.domain.metrics import Ledger, Values, move_values
 from negotiator.domain.model import Catalogue, Condition, Package
 from negotiator.domain.reasons import Explain, explainer, remembered
 
@@ -154,9 +158,10 @@ def _group(judged: list[Judged], party: str | None) -> _Group:
     )
 
 
-def concerned_moves(catalogue: Catalogue) -> dict[str, frozenset[str]]:
-    """Party -> the moves it acts in or values (v_P(m) != 0), by the positions in force."""
-    values = move_values(catalogue)
+def concerned_moves(catalogue: Catalogue, values: Values | None = None) -> dict[str, frozenset[str]]:
+    """Party -> the moves it acts in or values (v_P(m) != 0), by the positions in force
+    (``values``: ``move_values(catalogue)``, when already known)."""
+    values = move_values(catalogue) if values is None else values
     found: dict[str, set[str]] = {p.code: set() for p in catalogue.parties}
     for move in catalogue.moves:
         found.setdefault(move.actor, set()).add(move.code)
@@ -164,12 +169,6 @@ def concerned_moves(catalogue: Catalogue) -> dict[str, frozenset[str]]:
             if value:
                 found.setdefault(party, set()).add(move.code)
     return {party: frozenset(moves) for party, moves in found.items()}
-
-
-def has_stake(has_conditions: bool, concerned: frozenset[str], placed: Iterable[str]) -> bool:
-    """A party has a stake in a package when it has a condition of its own in force (position
-    bounds do not count), or acts in or values a placed move."""
-    return has_conditions or not concerned.isdisjoint(placed)
 
 
 class Checker:
@@ -182,7 +181,8 @@ class Checker:
 
     def __init__(self, catalogue: Catalogue, parties: Iterable[str] | None = None, explain_passes: bool = True):
         self.catalogue = catalogue
-        self.ledger = Ledger.of(move_values(catalogue), (p.code for p in catalogue.parties))
+        values = move_values(catalogue)
+        self.ledger = Ledger.of(values, (p.code for p in catalogue.parties))
         self.explain_passes = explain_passes
         self.era_of = catalogue.era_of
         wanted = None if parties is None else set(parties)
@@ -199,7 +199,7 @@ class Checker:
         self.rules = _group(rules, None)
         self.parties = {party: _group(judged, party) for party, judged in by_party.items()}
         # Only a party without a condition of its own can lack a stake; its moves are looked up.
-        self.concerned = {party: moves for party, moves in concerned_moves(catalogue).items()
+        self.concerned = {party: moves for party, moves in concerned_moves(catalogue, values).items()
                           if party in self.parties and not self.parties[party].has_conditions}
 
     def check(self, package: Package) -> PackageCheck:
