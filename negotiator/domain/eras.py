@@ -170,7 +170,3 @@ def spanned(eras: Sequence[Era], first: date, last: date) -> tuple[str | None, .
     if cursor is not None:
         found.append(None)
     return tuple(found)
-
-
-def party_eras(catalogue: Catalogue, party: str) -> tuple[Era, ...]:
-    return catalogue.eras_of.get(party, ())

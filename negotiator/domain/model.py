@@ -75,10 +75,6 @@ def check_condition_name(name: str) -> str:
     return _checked(name, "condition name")
 
 
-def check_era_name(name: str) -> str:
-    return _checked(name, "era name")
-
-
 # Weights, costs and ordinals are stored as 32-bit integers on every database.
 LARGEST_INT = 2**31 - 1
 
