@@ -1,7 +1,7 @@
 """The round-trip property (DESIGN §14): any database the commands can build exports to a file that
 imports into an empty database and exports again to the same file.
 
-A hypothesis state machine drives random sequences of catalogue, drafting, condition and
+A hypothesis state machine drives random sequences of catalogue, era, drafting, condition and
 tracking commands through the command line itself (click's CliRunner, in process), with small
 pools of codes so that commands collide: the same condition added twice, a unit taken from a
 measured move, a package tracked before it was agreed.  A command that fails must say so in one
@@ -52,6 +52,8 @@ WEIGHTS = ["1", "3", "0"]
 BOUNDS = [">= 3", "<= 100", "!= 0.5", ">= 5000000000000", "at least 3"]
 QUANTITIES = ["5", "-5", "120", "0.1", "1e308", "lots"]
 DATES = ["2025-01-01", "2025-06-01", "2026-01-01", "2099-01-01", "2025-W09-1"]
+ERAS = ["e1", "e2", "E3"]
+ERA_DATES = ["2003-02-25", "2008-02-25", "2013-02-25", "2008-02-24", "1999-13-01"]
 LEVELS = ["0", "1", "2", "3", "reversed", "full", "4"]
 STATUSES = ["draft", "proposed", "agreed", "implementing", "completed", "collapsed"]
 TEXTS = [
@@ -96,6 +98,9 @@ class Reader:
                 "packages": column("SELECT name FROM package ORDER BY name"),
                 "conditions": [str(i) for i in column("SELECT id FROM condition ORDER BY id")]
                 + [n for n in column("SELECT name FROM condition ORDER BY id") if n],
+                "eras": column("SELECT name FROM era ORDER BY id"),
+                "party eras": [f"{party} {name}" for party, name in connection.execute(text(
+                    "SELECT p.code, e.name FROM era e JOIN party p ON p.id = e.party_id ORDER BY e.id")).all()],
             }
 
     def close(self) -> None:
@@ -140,6 +145,8 @@ class Commands(RuleBasedStateMachine):
     def start(self, data) -> None:
         for party in ("A", "B"):
             self.run("party", "add", party, "--name", f"Party {party}")
+        if data.draw(st.booleans()):
+            self.run("era", "add", "A", "e1", "--title", "First", "--start", "2003-02-25", "--end", "2008-02-25")
         self.run("move", "add", "a.m", "--actor", "A", "--title", "Measured", "--unit", "USD")
         self.run("move", "add", "b.m", "--actor", "B", "--title", "Plain")
         self.run("package", "new", "p", "--title", "First")
@@ -204,46 +211,85 @@ class Commands(RuleBasedStateMachine):
     def move_rm(self, data, cascade: bool) -> None:
         self.run("move", "rm", self.pick(data, "moves", MOVES), *(["--cascade"] if cascade else []))
 
+    def owner(self, data) -> tuple[str, list[str]]:
+        """A party and its era option: mostly a party and one of its eras, sometimes a party
+        alone (standing), sometimes any party and any era name (which may not be its own)."""
+        pairs = self.reader.state()["party eras"]
+        choice = data.draw(st.integers(0, 3))
+        if pairs and choice < 2:
+            party, era = data.draw(st.sampled_from(pairs)).split(" ")
+            return party, ["--era", era]
+        party = self.pick(data, "parties", PARTIES)
+        return party, (["--era", self.pick(data, "eras", ERAS)] if choice == 3 else [])
+
     @rule(data=st.data())
     def position_add(self, data) -> None:
-        args = ["position", "add", self.pick(data, "parties", PARTIES),
-                data.draw(st.sampled_from(["demand", "offer", "oppose"])), self.pick(data, "moves", MOVES),
-                "--weight", data.draw(st.sampled_from(WEIGHTS))]
+        party, era = self.owner(data)
+        args = ["position", "add", party, data.draw(st.sampled_from(["demand", "offer", "oppose"])),
+                self.pick(data, "moves", MOVES), "--weight", data.draw(st.sampled_from(WEIGHTS))]
         if data.draw(st.booleans()):
             args += ["--bound", data.draw(st.sampled_from(BOUNDS))]
-        self.run(*args)
+        self.run(*args, *era)
 
     @rule(data=st.data())
     def position_edit(self, data) -> None:
         option = data.draw(st.sampled_from(["--stance", "--weight", "--bound", "--bound"]))
         value = {"--stance": st.sampled_from(["demand", "offer", "oppose"]), "--weight": st.sampled_from(WEIGHTS),
                  "--bound": st.sampled_from(["", *BOUNDS])}[option]
-        self.run("position", "edit", self.pick(data, "parties", PARTIES), self.pick(data, "moves", MOVES),
-                 option, data.draw(value))
+        party, era = self.owner(data)
+        self.run("position", "edit", party, self.pick(data, "moves", MOVES), option, data.draw(value), *era)
 
     @rule(data=st.data())
     def position_rm(self, data) -> None:
-        self.run("position", "rm", self.pick(data, "parties", PARTIES), self.pick(data, "moves", MOVES))
+        party, era = self.owner(data)
+        self.run("position", "rm", party, self.pick(data, "moves", MOVES), *era)
+
+    # ---- eras
+
+    @rule(data=st.data())
+    def era_add(self, data) -> None:
+        args = ["era", "add", self.pick(data, "parties", PARTIES), data.draw(st.sampled_from(ERAS)),
+                "--title", data.draw(st.sampled_from(NAMES)), "--start", data.draw(st.sampled_from(ERA_DATES))]
+        if data.draw(st.booleans()):
+            args += ["--end", data.draw(st.sampled_from(ERA_DATES))]
+        self.run(*args)
+
+    @rule(data=st.data())
+    def era_edit(self, data) -> None:
+        option = data.draw(st.sampled_from(["--name", "--title", "--start", "--end", "--ongoing", "--source"]))
+        party, era = self.owner(data)
+        args = ["era", "edit", party, era[1] if era else data.draw(st.sampled_from(ERAS)), option]
+        if option != "--ongoing":
+            args.append(data.draw(st.sampled_from({"--name": ERAS, "--start": ERA_DATES, "--end": ERA_DATES}
+                                                  .get(option, NAMES))))
+        self.run(*args)
+
+    @rule(data=st.data(), cascade=st.booleans())
+    def era_rm(self, data, cascade: bool) -> None:
+        party, era = self.owner(data)
+        self.run("era", "rm", party, era[1] if era else data.draw(st.sampled_from(ERAS)),
+                 *(["--cascade"] if cascade else []))
 
     # ---- conditions
 
     @rule(data=st.data())
     def condition_add(self, data) -> None:
         text = data.draw(st.sampled_from(TEXTS))
-        owner = ["--rule", text] if data.draw(st.integers(0, 2)) == 0 else [self.pick(data, "parties", PARTIES), text]
+        party, era = self.owner(data)
+        owner = ["--rule", text] if data.draw(st.integers(0, 3)) == 0 else [party, text]
         name = data.draw(st.none() | st.sampled_from(CONDITION_NAMES))
         self.run("condition", "add", *owner, *(["--name", name] if name else []),
-                 *(["--soft"] if data.draw(st.booleans()) else []))
+                 *(["--soft"] if data.draw(st.booleans()) else []), *era)
 
     @rule(data=st.data())
     def condition_edit(self, data) -> None:
         ref = self.pick(data, "conditions", ["1", "2", *CONDITION_NAMES])
-        option = data.draw(st.sampled_from(["--text", "--party", "--rule", "--name", "--soft"]))
-        if option in ("--rule", "--soft"):
+        option = data.draw(st.sampled_from(["--text", "--party", "--rule", "--name", "--soft", "--era", "--no-era"]))
+        if option in ("--rule", "--soft", "--no-era"):
             self.run("condition", "edit", ref, option)
             return
         value = {"--text": st.sampled_from(TEXTS), "--party": st.sampled_from(PARTIES),
-                 "--name": st.sampled_from(["", *CONDITION_NAMES])}[option]
+                 "--name": st.sampled_from(["", *CONDITION_NAMES]), "--era": st.sampled_from(ERAS)}[option]
         self.run("condition", "edit", ref, option, data.draw(value))
 
     @rule(data=st.data())
@@ -257,16 +303,22 @@ class Commands(RuleBasedStateMachine):
         args = ["package", "new", data.draw(st.sampled_from(PACKAGES)), "--title", data.draw(st.sampled_from(NAMES))]
         if data.draw(st.booleans()):
             args += ["--from", self.pick(data, "packages", PACKAGES)]
+        if data.draw(st.booleans()):
+            args += ["--date", data.draw(st.sampled_from(ERA_DATES))]
         self.run(*args)
 
     @rule(data=st.data())
     def package_change(self, data) -> None:
         name = self.pick(data, "packages", PACKAGES)
-        kind = data.draw(st.sampled_from(["copy", "rename", "rm", "edit"]))
+        kind = data.draw(st.sampled_from(["copy", "rename", "rm", "edit", "date"]))
         if kind in ("copy", "rename"):
             self.run("package", kind, name, data.draw(st.sampled_from(PACKAGES)))
         elif kind == "rm":
             self.run("package", "rm", name)
+        elif kind == "date":
+            option = data.draw(st.sampled_from(["--date", "--date", "--no-date"]))
+            self.run("package", "edit", name, option,
+                     *([data.draw(st.sampled_from(ERA_DATES))] if option == "--date" else []))
         else:
             self.run("package", "edit", name, data.draw(st.sampled_from(["--title", "--description"])),
                      data.draw(st.sampled_from(NAMES)))

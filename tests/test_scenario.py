@@ -175,7 +175,7 @@ OWN_PROBLEMS = [
                                     "(while parsing a flow node)"],
                  id="yaml-syntax"),
     pytest.param("- {code: DPRK}\n", ["f.yaml:1: a scenario file must be a mapping with the sections parties, "
-                                      "issues, moves, positions, conditions, packages, not a list"], id="top-level-list"),
+                                      "issues, moves, eras, positions, conditions, packages, not a list"], id="top-level-list"),
     pytest.param("partys: []\n", ["f.yaml:1: unknown section 'partys' (did you mean 'parties'?)"], id="unknown-section"),
     pytest.param("parties: DPRK\n", ["f.yaml:1: parties must be a list (one '- ' line per item), not 'DPRK'"],
                  id="section-not-a-list"),

@@ -1,4 +1,5 @@
-"""``party``, ``issue``, ``move`` and ``position``: add, list, show, edit, rm.
+"""``party``, ``issue`` and ``move``: add, list, show, edit, rm (``position`` is in
+``negotiator.cli.positions``).
 
 Thin: parse options, call ``negotiator.db.catalogue`` inside one write transaction, or load the
 catalogue and render a table from ``negotiator.domain.listings``.
@@ -10,7 +11,6 @@ import click
 
 from negotiator.cli.common import done, emit, note, output_options, pass_store
 from negotiator.db.load import read_catalogue
-from negotiator.domain.model import STANCES
 
 _KEEP_HELP = "Leave unset to keep the current value."
 
@@ -366,142 +366,4 @@ def move_rm(store, code: str, cascade: bool) -> None:
     _report_removed(f"move {code}", removed)
 
 
-# --- position --------------------------------------------------------------------------------
-
-
-@click.group()
-def position() -> None:
-    """What each party demands, offers or opposes: the demands-and-offers matrix."""
-
-
-@position.command("add")
-@click.argument("party_code", metavar="PARTY")
-@click.argument("stance", metavar="STANCE")
-@click.argument("move_code", metavar="MOVE")
-@click.option("--weight", default="1", show_default=True, help="How much the move matters to the party (integer ≥ 1).")
-@click.option("--bound", default=None, help="A limit on the move's quantity, e.g. \">= 300\".")
-@click.option("--source", default="")
-@pass_store
-def position_add(store, party_code, stance, move_code, weight, bound, source) -> None:
-    """Record that PARTY demands, offers or opposes MOVE.
-
-    STANCE is demand, offer or oppose; only a move's actor offers it.
-
-    \b
-    Examples:
-      negotiator position add DPRK demand kaesong.wage --weight 3 --bound ">= 300"
-      negotiator position add ROK offer kaesong.wage --bound "<= 100"
-    """
-    from negotiator.db.catalogue import add_position
-
-    with store.write() as session:
-        add_position(session, party_code, move_code, stance, weight, bound, source)
-    done(f"added position: {party_code} {stance} {move_code}")
-
-
-@position.command("list")
-@click.option("--party", "party_code", default=None)
-@click.option("--move", "move_code", default=None)
-@click.option("--stance", type=click.Choice(STANCES), default=None)
-@output_options
-@pass_store
-def position_list(store, party_code, move_code, stance, fmt: str, output: str | None) -> None:
-    """List positions.
-
-    \b
-    Example:
-      negotiator position list --party DPRK --stance demand
-    """
-    from negotiator.domain.listings import positions_table
-
-    catalogue = read_catalogue(store)
-    if party_code:
-        catalogue.party(party_code)
-    if move_code:
-        catalogue.move(move_code)
-    emit(fmt, output, table=positions_table(catalogue, party=party_code, move=move_code, stance=stance))
-
-
-@position.command("show")
-@click.argument("party_code", metavar="PARTY")
-@click.argument("move_code", metavar="MOVE")
-@output_options
-@pass_store
-def position_show(store, party_code, move_code, fmt: str, output: str | None) -> None:
-    """Show PARTY's position on MOVE.
-
-    \b
-    Example:
-      negotiator position show DPRK kaesong.wage
-    """
-    from negotiator.domain.errors import UnknownCode
-    from negotiator.domain.listings import position_record, record_table
-
-    catalogue = read_catalogue(store)
-    catalogue.party(party_code)
-    catalogue.move(move_code)
-    found = [p for p in catalogue.positions if p.party == party_code and p.move == move_code]
-    if not found:
-        raise UnknownCode("position", f"{party_code} on {move_code}")
-    record = position_record(found[0])
-    emit(fmt, output, table=record_table(record), document=record)
-
-
-@position.command("edit")
-@click.argument("party_code", metavar="PARTY")
-@click.argument("move_code", metavar="MOVE")
-@click.option("--stance", type=click.Choice(STANCES), default=None, help=_KEEP_HELP)
-@click.option("--weight", default=None, help=_KEEP_HELP)
-@click.option("--bound", default=None, help=_KEEP_HELP + " '' removes it.")
-@click.option("--source", default=None, help=_KEEP_HELP)
-@pass_store
-def position_edit(store, party_code, move_code, stance, weight, bound, source) -> None:
-    """Change PARTY's position on MOVE.
-
-    \b
-    Example:
-      negotiator position edit DPRK kaesong.wage --weight 4 --bound ">= 250"
-    """
-    from negotiator.db.catalogue import edit_position
-
-    with store.write() as session:
-        edit_position(
-            session, party_code, move_code, stance=_keep(stance), weight=_keep(weight), bound=_keep(bound), source=_keep(source)
-        )
-    done(f"updated position: {party_code} on {move_code}")
-
-
-@position.command("rm")
-@click.argument("party_code", metavar="PARTY")
-@click.argument("move_code", metavar="MOVE")
-@pass_store
-def position_rm(store, party_code, move_code) -> None:
-    """Remove PARTY's position on MOVE.
-
-    \b
-    Example:
-      negotiator position rm ROK usa.liaison-office
-    """
-    from negotiator.db.catalogue import remove_position
-
-    with store.write() as session:
-        remove_position(session, party_code, move_code)
-    done(f"removed position: {party_code} on {move_code}")
-
-
-# --- matrix builders registered in negotiator.cli.matrix ---------------------------------------
-
-
-def positions_matrix(store, packages, as_of):
-    from negotiator.domain.matrices import positions_matrix as build
-
-    return build(read_catalogue(store))
-
-
-def values_matrix(store, packages, as_of):
-    from negotiator.domain.matrices import values_matrix as build
-
-    return build(read_catalogue(store))
-
-
-__all__ = ["issue", "move", "note", "party", "position"]
+__all__ = ["issue", "move", "note", "party"]

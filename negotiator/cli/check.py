@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import click
 
 from negotiator.cli.common import emit, emit_stream, note, output_options, pass_store
+from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.cli.progress import ProgressBar
 from negotiator.db.load import read
 
@@ -39,14 +40,30 @@ def _no_cycle_collection():
 @click.option("--party", "parties", multiple=True, metavar="P", help="Only this party (repeatable); rules are always checked.")
 @click.option("--detail", is_flag=True, help="List every condition with its reason, not only the failed ones.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a party is unsatisfied or a rule fails.")
+@judging_options
+@click.option("--across-eras", is_flag=True, help="Also judge each party in every one of its eras.")
+@click.option("--robust", is_flag=True,
+              help="Judge each party in every era the package's window spans "
+                   "(from the as-of date to its last due date).")
 @output_options
 @pass_store
-def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...], detail: bool, strict: bool, fmt: str, output: str | None) -> None:
+def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...], detail: bool, strict: bool,
+          as_of: str | None, pins: tuple[str, ...], across_eras: bool, robust: bool, fmt: str,
+          output: str | None) -> None:
     """Check which parties' conditions each package satisfies, with a reason for every failure.
 
     A party is satisfied when all its conditions hold, soft ones aside (they are reported and
     counted); its position bounds count as its conditions.  A package is valid when every rule
-    holds.  Without --detail only failed conditions are listed.
+    holds.  Without --detail only failed conditions are listed.  A party with no condition of
+    its own that neither acts in nor values any placed move has no stake: counts of satisfied
+    parties are over the others.
+
+    Each party is judged in the era of the as-of date -- --as-of, else the package's date, else
+    today -- unless --era PARTY=NAME pins it; every verdict names its era.  --across-eras adds a
+    verdict for each era of each party (the others staying at the as-of date).  --robust judges
+    each party in every one of its eras that the package's window overlaps, from the as-of date
+    to the due date of its last step: it is robustly satisfied when satisfied in each, and the
+    era that breaks it is named.
 
     CSV and JSON are written as the packages are judged, a few hundred at a time: for thousands
     of packages use one of them (a table must be laid out whole before it is printed).
@@ -56,6 +73,9 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
       negotiator check kaesong-first
       negotiator check --all --party JPN --detail
       negotiator check kaesong-first nll-first --format json
+      negotiator check six-party-second-phase --era ROK=lee
+      negotiator check six-party-second-phase --robust
+      negotiator check --all --across-eras
       negotiator check --all --strict && echo "every package satisfies everyone"
       negotiator check --all --format csv --output verdicts.csv
     """
@@ -63,7 +83,9 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
         raise click.UsageError("name packages or use --all, not both")
     if not every and not packages:
         raise click.UsageError("name the packages to check, or use --all")
-    from negotiator.domain.evaluate import Checker
+    if across_eras and robust:
+        raise click.UsageError("give --across-eras or --robust, not both")
+    from negotiator.domain.judging import Bench
     from negotiator.domain.verdicts import (
         CHECK_HEADERS,
         check_document,
@@ -72,12 +94,18 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
     )
     from negotiator.output import STREAMED
 
-    refused: list[str] = []
-    with _no_cycle_collection():
-        catalogue, drafted = read(store, None if every else packages)
+    chosen = judging(as_of, pins)
+
+    def checked(catalogue):
         for party in parties:
             catalogue.party(party)
-        checker = Checker(catalogue, parties=parties or None, explain_passes=detail)
+        check_pins(catalogue, chosen)
+
+    refused: list[str] = []
+    with _no_cycle_collection():
+        catalogue, drafted = read(store, None if every else packages, first=checked)
+        bench = Bench(catalogue, chosen, parties=parties or None, explain_passes=detail)
+        judge = bench.robust if robust else bench.across if across_eras else bench.check
         count = len(drafted)
         shared_screen = output in (None, "-") and sys.stdout.isatty()
         with ProgressBar("checking", total=count, unit="packages") as bar:
@@ -85,7 +113,7 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
                 # Judged, shaped and written a part at a time: memory holds the packages and one part.
                 def parts():
                     while drafted:
-                        checks = [checker.check(package) for package in drafted[:_PART]]
+                        checks = [judge(package) for package in drafted[:_PART]]
                         del drafted[:_PART]
                         refused.extend(failing(checks))
                         bar.advance(len(checks))
@@ -98,7 +126,7 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
             else:
                 checks = []
                 while drafted:
-                    checks += [checker.check(package) for package in drafted[:_PART]]
+                    checks += [judge(package) for package in drafted[:_PART]]
                     del drafted[:_PART]
                     bar.advance(min(_PART, count - bar.done))
                 refused = failing(checks)
@@ -113,17 +141,22 @@ def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...
 _PART = 500  # packages judged and written at a time by the streamed formats
 
 
-def satisfaction_matrix(store, packages, as_of):
-    """``matrix satisfaction [PKG...]``: packages × parties (every package when none is named)."""
+def satisfaction_matrix(store, packages, request):
+    """``matrix satisfaction [PKG...]``: packages × parties (every package when none is named),
+    each package judged on its date."""
+    from negotiator.domain.judging import Bench
     from negotiator.domain.matrices import satisfaction_matrix as build
 
     catalogue, drafted = read(store, packages or None)
-    return build(catalogue, drafted)
+    bench = Bench(catalogue, request.judging(catalogue), explain_passes=False)
+    return build(catalogue, [bench.check(package) for package in drafted])
 
 
-def conditions_matrix(store, packages, as_of):
+def conditions_matrix(store, packages, request):
     """``matrix conditions [PKG...]``: conditions × packages, pass or FAIL."""
+    from negotiator.domain.judging import Bench
     from negotiator.domain.matrices import conditions_matrix as build
 
     catalogue, drafted = read(store, packages or None)
-    return build(catalogue, drafted)
+    bench = Bench(catalogue, request.judging(catalogue), explain_passes=False)
+    return build([bench.check(package) for package in drafted], eras=bool(catalogue.eras))

@@ -19,6 +19,7 @@ from negotiator.cli.common import (
     output_options,
     pass_store,
 )
+from negotiator.cli.eras import check_pins, judging, judging_options
 
 OBJECTIVES = ("maxmin", "total", "nash")
 
@@ -49,12 +50,16 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--pick", type=int, default=None, metavar="I", help="With --save-as: store option (or frontier point) I instead of 1.")
 @click.option("--time-limit", "time_limit", type=POSITIVE_SECONDS, default=30.0, show_default=True, metavar="S",
               help="Stop after S seconds with the best package found (then not proven optimal, and the gap is shown).")
+@judging_options
+@click.option("--robust", is_flag=True,
+              help="Count a party as satisfied only when satisfied in every era the window spans "
+                   "(from the as-of date to the last due date of the --from package).")
 @output_options
 @pass_store
 def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str, ...], required: tuple[str, ...],
             forbidden: tuple[str, ...], steps: int, parties: tuple[str, ...], objective: str, alternatives: int,
-            pareto: bool, limit: int, save_as: str | None, pick: int | None, time_limit: float, fmt: str,
-            output: str | None) -> None:
+            pareto: bool, limit: int, save_as: str | None, pick: int | None, time_limit: float, as_of: str | None,
+            pins: tuple[str, ...], robust: bool, fmt: str, output: str | None) -> None:
     """Propose a package every party can accept, or name the demands that collide.
 
     From a pool of candidate moves (every move, or those of the --issue, --move and --from
@@ -71,6 +76,11 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
     named (a required move counts as the condition "includes M" of "(required)"). The answer says
     whether it is proven optimal, or how far from the best it may be. Same input, same answer.
 
+    Parties are judged in the eras of the as-of date (--as-of, else the --from package's date,
+    else today), or those --era pins; gains and exposures use those eras' positions.  With
+    --robust a party counts as satisfied only when satisfied in every one of its eras from the
+    as-of date to the last due date of the --from package (the as-of date alone without one).
+
     \b
     Examples:
       negotiator compose --issue kaesong --steps 2
@@ -78,6 +88,7 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
       negotiator compose --require usa.delist-sst --forbid usa.surgical-strike --save-as proposal-1
       negotiator compose --issue six-party --parties DPRK,USA --pareto --limit 10
       negotiator compose --issue kaesong --format json
+      negotiator compose --from six-party-second-phase --robust --steps 2
     """
     from negotiator.cli.progress import ProgressBar
     from negotiator.cli.sequence import _progress_reporter
@@ -93,14 +104,17 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
         status_line,
     )
     from negotiator.domain.errors import DuplicateCode, InvalidValue
+    from negotiator.domain.judging import Bench, era_conditions, solver_spans
     from negotiator.domain.model import check_package_name
 
     if pareto and alternatives:
         raise click.UsageError("--alternatives and --pareto cannot be combined: the frontier lists its own packages")
     if pick is not None and save_as is None:
         raise click.UsageError("--pick chooses what --save-as stores: give --save-as NAME too")
+    judged_as = judging(as_of, pins)
     with store.read() as connection:
         catalogue = load_catalogue(connection)
+        check_pins(catalogue, judged_as)
         drafted = load_packages(connection, [origin])[0] if origin is not None else None
         if save_as is not None:
             check_package_name(save_as)
@@ -119,9 +133,12 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
         limit=limit,
         origin=drafted,
     )
+    judged = era_conditions(catalogue, solver_spans(Bench(catalogue, judged_as), drafted, robust))
+    catalogue = judged.catalogue
     with ProgressBar("composing", total=time_limit, timed=True) as bar:
         bar.start_ticking()
-        result = find(catalogue, request, time_limit=time_limit, progress=_progress_reporter(bar))
+        result = find(catalogue, request, judged=judged.judged, values=judged.values, deciding=judged.decides,
+                      measures=judged.measures, time_limit=time_limit, progress=_progress_reporter(bar))
 
     if save_as is not None:
         chosen = pick if pick is not None else 1
@@ -137,8 +154,10 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
 
     if fmt == "csv":
         note(status_line(result))  # CSV holds one table and no title
-    emit(fmt, output, table=compose_csv(catalogue, result), document=compose_document(result),
-         sections=compose_tables(catalogue, result))
+    spans = judged.spans if robust else None
+    eras = {party.code: catalogue.era_of.get(party.code) for party in catalogue.parties} if catalogue.eras else None
+    emit(fmt, output, table=compose_csv(catalogue, result), document=compose_document(result, eras, spans),
+         sections=compose_tables(catalogue, result, spans))
     if save_as is not None:
         what = "frontier point" if pareto else "option"
         click.echo(f"saved {what} {pick or 1} as package {save_as}", err=True)
@@ -146,27 +165,32 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
 
 @click.command()
 @click.argument("moves", nargs=-1, metavar="[MOVE]...")
+@judging_options
 @output_options
 @pass_store
-def zopa(store, moves: tuple[str, ...], fmt: str, output: str | None) -> None:
+def zopa(store, moves: tuple[str, ...], as_of: str | None, pins: tuple[str, ...], fmt: str, output: str | None) -> None:
     """The zone of possible agreement on quantities: what each party accepts, and where they meet.
 
     For each MOVE with a unit (every move with a unit when none is named): the quantities each
     party accepts -- its position's bound, and its conditions that only compare that move's
     quantity with numbers -- and where they all meet. When they do not, the fewest parties whose
     demands cannot meet are named, e.g. "kaesong.wage: DPRK >= 300, ROK <= 80: no agreement".
-    Rules that only compare the quantity take part as "(rule)"; soft conditions do not.
+    Rules that only compare the quantity take part as "(rule)"; soft conditions do not.  Each
+    party is judged in its era of the as-of date (--as-of, else today), or the one --era pins.
 
     \b
     Examples:
       negotiator zopa
       negotiator zopa kaesong.wage
-      negotiator zopa kaesong.wage --format json
+      negotiator zopa kaesong.wage --as-of 2009-09-16 --format json
     """
     from negotiator.db.load import read_catalogue
-    from negotiator.domain.evaluate import effective_conditions
+    from negotiator.domain.judging import Bench, era_conditions, solver_spans
     from negotiator.domain.zopa import zones, zopa_document, zopa_table
 
+    chosen = judging(as_of, pins)
     catalogue = read_catalogue(store)
-    found = zones(catalogue, moves, effective_conditions(catalogue))
+    check_pins(catalogue, chosen)
+    judged = era_conditions(catalogue, solver_spans(Bench(catalogue, chosen), None, False))
+    found = zones(judged.catalogue, moves, judged.judged)
     emit(fmt, output, table=zopa_table(found), document=zopa_document(found))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from negotiator.cli.common import done, emit, output_options, pass_store
+from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.db.load import read
 
 
@@ -27,16 +28,22 @@ def condition() -> None:
 @click.option("--rule", is_flag=True, help="A rule every package must obey (no party).")
 @click.option("--name", default=None, help="A handle to refer to it by, e.g. abductions-first.")
 @click.option("--soft", is_flag=True, help="Reported and counted, but does not decide satisfaction.")
+@click.option("--era", "era_name", default=None, metavar="NAME",
+              help="Only in this era of PARTY (default: standing, in every era).")
 @click.option("--source", default="", help="Where this comes from: file and passage.")
 @pass_store
-def condition_add(store, words: tuple[str, ...], rule: bool, name: str | None, soft: bool, source: str) -> None:
+def condition_add(store, words: tuple[str, ...], rule: bool, name: str | None, soft: bool, era_name: str | None,
+                  source: str) -> None:
     """Add a condition of PARTY, or with --rule a rule for every package.
+
+    A condition with --era holds only in that era of PARTY, on top of its standing ones.
 
     \b
     Examples:
       negotiator condition add JPN "dprk.abduction-accounting before jpn.economic-cooperation" \\
           --name abductions-first --source "000_5a4255c35c1438c1.txt: ..."
       negotiator condition add DPRK "balance >= 0" --soft
+      negotiator condition add ROK "dprk.verification-protocol before rok.energy-aid" --era lee
       negotiator condition add --rule "dprk.dismantle-yongbyon after dprk.disable-yongbyon"
 
     \b
@@ -61,9 +68,9 @@ def condition_add(store, words: tuple[str, ...], rule: bool, name: str | None, s
             raise click.UsageError('give a party and the text: condition add PARTY "TEXT" (or --rule "TEXT")')
         party, text = words
     with store.write() as session:
-        row = add_condition(session, party, text, name=name, soft=soft, source=source)
+        row = add_condition(session, party, text, name=name, soft=soft, source=source, era=era_name)
         ident, canonical = row.id, row.text
-    owner = f"for {party}" if party else "(a rule)"
+    owner = (f"for {party}" if party else "(a rule)") + (f" in era {era_name}" if era_name else "")
     done(f"added condition {name or ident} {owner}: {canonical}")
 
 
@@ -73,7 +80,7 @@ def condition_add(store, words: tuple[str, ...], rule: bool, name: str | None, s
 @output_options
 @pass_store
 def condition_list(store, party: str | None, rules: bool, fmt: str, output: str | None) -> None:
-    """List stored conditions with their ids (position bounds are listed by `position list`).
+    """List stored conditions with their ids and eras (position bounds are listed by `position list`).
 
     \b
     Example:
@@ -112,20 +119,25 @@ def condition_show(store, ref: str, fmt: str, output: str | None) -> None:
 @click.option("--rule", is_flag=True, help="Make it a rule (no party).")
 @click.option("--name", default=None, help='New name ("" removes it).')
 @click.option("--soft/--hard", default=None, help="Soft conditions are reported but do not decide.")
+@click.option("--era", "era_name", default=None, metavar="NAME", help="Make it hold only in this era of its party.")
+@click.option("--no-era", is_flag=True, help="Make it standing: it holds in every era.")
 @click.option("--source", default=None, help="New source.")
 @pass_store
-def condition_edit(store, ref: str, text, party, rule: bool, name, soft, source) -> None:
-    """Change a condition's text, party, name, softness or source.
+def condition_edit(store, ref: str, text, party, rule: bool, name, soft, era_name, no_era: bool, source) -> None:
+    """Change a condition's text, party, era, name, softness or source.
 
     \b
     Examples:
       negotiator condition edit abductions-first --soft
       negotiator condition edit 3 --text "kaesong.wage >= 250"
+      negotiator condition edit verification-first --era lee
     """
     from negotiator.db.conditions import KEEP, edit_condition
 
     if rule and party is not None:
         raise click.UsageError("give --party or --rule, not both")
+    if era_name is not None and no_era:
+        raise click.UsageError("give --era or --no-era, not both")
     keep = lambda value: KEEP if value is None else value
     with store.write() as session:
         row = edit_condition(
@@ -136,6 +148,7 @@ def condition_edit(store, ref: str, text, party, rule: bool, name, soft, source)
             name=keep(name),
             soft=keep(soft),
             source=keep(source),
+            era=None if no_era else keep(era_name),
         )
         label, canonical = row.name or row.id, row.text
     done(f"updated condition {label}: {canonical}")
@@ -158,10 +171,15 @@ def condition_rm(store, ref: str) -> None:
 @click.argument("text")
 @click.argument("packages", nargs=-1, required=True, metavar="PKG...")
 @click.option("--party", default=None, help="Judge as this party's condition (needed for balance and exposure).")
+@judging_options
 @output_options
 @pass_store
-def condition_test(store, text: str, packages: tuple[str, ...], party: str | None, fmt: str, output: str | None) -> None:
+def condition_test(store, text: str, packages: tuple[str, ...], party: str | None, as_of: str | None,
+                   pins: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Try condition TEXT on packages without storing it: pass or FAIL, and why.
+
+    Balance and exposure are measured with the party's positions in force on each package's
+    date (or --as-of, or in the era --era pins).
 
     \b
     Examples:
@@ -169,21 +187,26 @@ def condition_test(store, text: str, packages: tuple[str, ...], party: str | Non
       negotiator condition test "exposure <= 2" kaesong-first --party ROK
     """
     from negotiator.domain.evaluate import evaluate
+    from negotiator.domain.judging import Bench
     from negotiator.domain.language import to_text
     from negotiator.domain.model import Condition
     from negotiator.domain.rules import condition_problems, raise_first
     from negotiator.domain.verdicts import condition_test_table
 
+    chosen = judging(as_of, pins)
+
     def parsed(catalogue):
         if party is not None:
             catalogue.party(party)
+        check_pins(catalogue, chosen)
         node, found = condition_problems(Condition(text, party), catalogue.move_by_code)
         raise_first(found)
         return node
 
     catalogue, drafted = read(store, packages, first=parsed)
     node = parsed(catalogue)
-    outcomes = [(p.name, *evaluate(node, p, party, catalogue)) for p in drafted]
+    bench = Bench(catalogue, chosen)
+    outcomes = [(p.name, *evaluate(node, p, party, bench.view(p))) for p in drafted]
     canonical = to_text(node)
     document = [
         {"package": name, "party": party, "text": canonical, "passed": passed, "reason": reason}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from negotiator.cli.common import done, emit, note, output_options, pass_store
+from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.db.load import read
 from negotiator.domain.model import STATUSES
 
@@ -48,19 +49,25 @@ def package() -> None:
 @click.option("--title", default="", help="A one-line title.")
 @click.option("--description", default="", help="Free text.")
 @click.option("--from", "from_", metavar="OTHER", default=None, help="Start as a copy of package OTHER (based on it).")
+@click.option("--date", "day", default=None, metavar="DATE",
+              help="When it was or will be proposed or signed: the day it is judged on by default. " + _DATE_HELP)
 @pass_store
-def package_new(store, name: str, title: str, description: str, from_: str | None) -> None:
+def package_new(store, name: str, title: str, description: str, from_: str | None, day: str | None) -> None:
     """Create an empty draft package (or a copy of another with --from).
+
+    A package with a date is judged in the eras of that day (unless --as-of or --era say
+    otherwise); without one, in today's.
 
     \b
     Examples:
-      negotiator package new kaesong-first --title "Kaesong and NLL, infrastructure first"
+      negotiator package new kaesong-first --title "Kaesong and NLL, infrastructure first" --date 2027-02-15
       negotiator package new kaesong-later --from kaesong-first
     """
     from negotiator.db.packages import new_package
 
+    on = _date(day, "package date")
     with store.write() as session:
-        new_package(session, name, title=title, description=description, from_=from_)
+        new_package(session, name, title=title, description=description, from_=from_, on=on)
     done(f"created package {name}" + (f" from {from_}" if from_ else ""))
 
 
@@ -85,28 +92,32 @@ def package_list(store, fmt: str, output: str | None) -> None:
 @package.command("show")
 @click.argument("name")
 @click.option("--detail", is_flag=True, help="In JSON, list every condition, not only the failed ones.")
+@judging_options
 @output_options
 @pass_store
-def package_show(store, name: str, detail: bool, fmt: str, output: str | None) -> None:
+def package_show(store, name: str, detail: bool, as_of: str | None, pins: tuple[str, ...], fmt: str,
+                 output: str | None) -> None:
     """Show a package as a grid (steps × parties) and which parties it satisfies.
 
     Each cell holds the moves that party takes in that step, with quantities.  Below the grid,
-    one line per party says whether the package satisfies its conditions and, if not, why.
-    CSV gives the grid only (the same as `matrix package NAME`); JSON gives the steps and the
-    verdict in the shape of `check --format json`.
+    one line per party says in which era it was judged, whether the package satisfies its
+    conditions and, if not, why.  CSV gives the grid only (the same as `matrix package NAME`);
+    JSON gives the steps and the verdict in the shape of `check --format json`.
 
     \b
     Examples:
       negotiator package show kaesong-first
       negotiator package show kaesong-first --format json --detail
+      negotiator package show six-party-second-phase --era ROK=lee
     """
     from negotiator.domain.drafting import show_document
-    from negotiator.domain.evaluate import Checker
+    from negotiator.domain.judging import Bench
     from negotiator.domain.matrices import package_matrix
     from negotiator.domain.verdicts import party_lines_table
 
-    catalogue, (found,) = read(store, [name])
-    check = Checker(catalogue).check(found)
+    chosen = judging(as_of, pins)
+    catalogue, (found,) = read(store, [name], first=lambda loaded: check_pins(loaded, chosen))
+    check = Bench(catalogue, chosen).check(found)
     grid = package_matrix(catalogue, found)
     emit(fmt, output, table=grid, document=show_document(catalogue, found, check, detail),
          sections=[grid, party_lines_table(check)])
@@ -169,18 +180,23 @@ def package_rm(store, name: str) -> None:
 @click.argument("name")
 @click.option("--title", default=None, help="New title.")
 @click.option("--description", default=None, help="New description.")
+@click.option("--date", "day", default=None, metavar="DATE",
+              help="New date (the day it is judged on by default). " + _DATE_HELP)
+@click.option("--no-date", is_flag=True, help="Remove the date: it is judged on today's eras by default.")
 @pass_store
-def package_edit(store, name: str, title: str | None, description: str | None) -> None:
-    """Change a package's title or description.
+def package_edit(store, name: str, title: str | None, description: str | None, day: str | None, no_date: bool) -> None:
+    """Change a package's title, description or date.
 
     \b
-    Example:
+    Examples:
       negotiator package edit kaesong-first --title "Kaesong first, NLL later"
+      negotiator package edit kaesong-first --date 2027-03-15
     """
     from negotiator.db.packages import edit_package
 
+    on = _date(day, "package date")
     with store.write() as session:
-        edit_package(session, name, title=title, description=description)
+        edit_package(session, name, title=title, description=description, on=on, clear_date=no_date)
     done(f"updated package {name}")
 
 
@@ -402,7 +418,9 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
 
     Per step and move its level; per party what it has delivered and received (values weighted
     by level/3, reversed counting as 0), its realised balance and exposure; the current step;
-    overdue steps; and the parties in arrears.  CSV gives the implementation matrix.
+    overdue steps; and the parties in arrears.  Moves are valued with the positions in force on
+    the --as-of date (without it: on the package's date, else today), and each party's line says
+    which era that is.  CSV gives the implementation matrix.
 
     \b
     Example:
@@ -410,6 +428,7 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
     """
     from datetime import date
 
+    from negotiator.domain.judging import Bench, Judging
     from negotiator.domain.matrices import implementation_matrix
     from negotiator.domain.tracker import (
         moves_table,
@@ -419,13 +438,15 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
         steps_table,
     )
 
+    when = _date(as_of, "--as-of date")
     catalogue, (found,) = read(store, [package_name], history=True)
-    state = package_status(catalogue, found, _date(as_of, "--as-of date"), today=date.today())
+    in_force = Bench(catalogue, Judging(today=date.today(), as_of=when)).view(found)
+    state = package_status(in_force, found, when, today=date.today())
     parties = [p.code for p in catalogue.parties]
     emit(
         fmt,
         output,
-        table=implementation_matrix(catalogue, state),
+        table=implementation_matrix(in_force, state),
         document=status_document(state),
         sections=[moves_table(state), steps_table(state, parties), parties_table(state)],
     )
@@ -451,22 +472,24 @@ def log(store, package_name: str, fmt: str, output: str | None) -> None:
 # --- matrices (looked up by negotiator.cli.matrix) ---------------------------------------------
 
 
-def package_grid_matrix(store, packages, as_of):
+def package_grid_matrix(store, packages, request):
     from negotiator.domain.matrices import package_matrix
 
     catalogue, (found,) = read(store, [packages[0]])
     return package_matrix(catalogue, found)
 
 
-def implementation_status_matrix(store, packages, as_of):
-    from datetime import date
-
+def implementation_status_matrix(store, packages, request):
+    """``matrix implementation PKG``: the state on the --as-of date, moves valued with the
+    positions in force on it."""
+    from negotiator.domain.judging import Bench
     from negotiator.domain.matrices import implementation_matrix
     from negotiator.domain.tracker import package_status
 
-    when = _date(as_of, "--as-of date")
     catalogue, (found,) = read(store, [packages[0]], history=True)
-    return implementation_matrix(catalogue, package_status(catalogue, found, when, today=date.today()))
+    chosen = request.judging(catalogue)
+    in_force = Bench(catalogue, chosen).view(found)
+    return implementation_matrix(in_force, package_status(in_force, found, chosen.as_of, today=chosen.today))
 
 
 __all__ = ["log", "package", "status", "track"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from negotiator.cli.common import pass_store
+from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.db.load import read
 
 CHART_KINDS = ("balance", "exposure", "implementation", "pareto")
@@ -52,19 +53,25 @@ def _check_target(output: str, suffixes: tuple[str, ...]) -> str:
 @click.option("--all", "every", is_flag=True, help="Every package in the database.")
 @click.option("--output", "-o", required=True, metavar="FILE.html", help="The HTML file to write.")
 @click.option("--title", default=None, help="The brief's title (default: from the package, or the package count).")
+@judging_options
+@click.option("--robust", is_flag=True,
+              help="Also say whether each party stays satisfied in every era the package's window spans.")
 @pass_store
-def report(store, packages: tuple[str, ...], every: bool, output: str, title: str | None) -> None:
+def report(store, packages: tuple[str, ...], every: bool, output: str, title: str | None, as_of: str | None,
+           pins: tuple[str, ...], robust: bool) -> None:
     """Write a brief: one self-contained HTML page to mail or print.
 
-    For each package: the steps × parties grid, each party's verdict with the reasons, a chart
-    of every party's balance over the steps with its exposure marked, and for a package being
-    carried out its implementation over time.  With several packages, their comparison and a
-    chart of their gains comes first.  Styles and charts are inside the file: opening it
-    fetches nothing.
+    For each package: the steps × parties grid, each party's verdict with the reasons (and the
+    era it was judged in, when parties have eras), a chart of every party's balance over the
+    steps with its exposure marked, and for a package being carried out its implementation over
+    time.  With several packages, their comparison and a chart of their gains comes first.
+    Styles and charts are inside the file: opening it fetches nothing.  --robust adds whether
+    each party is satisfied in every era from the package's date to its last due date.
 
     \b
     Examples:
       negotiator report --all --output korea.html
+      negotiator report six-party-second-phase --robust --output accord.html
       negotiator report freeze-dprk-first freeze-alliance-first -o freeze.html --title "Freeze options"
     """
     from negotiator.briefing.page import render_page
@@ -72,8 +79,10 @@ def report(store, packages: tuple[str, ...], every: bool, output: str, title: st
     from negotiator.output import write_file
 
     _check_target(output, ("html", "htm"))
+    chosen = judging(as_of, pins)
     catalogue, drafted = _packages(store, packages, every)
-    brief = build_brief(catalogue, drafted, date.today(), title=title)
+    check_pins(catalogue, chosen)
+    brief = build_brief(catalogue, drafted, date.today(), title=title, judging=chosen, robust=robust)
     path = write_file(render_page(brief), output)
     click.echo(f"wrote {path}", err=True)
 

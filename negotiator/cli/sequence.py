@@ -16,36 +16,45 @@ from __future__ import annotations
 import click
 
 from negotiator.cli.common import POSITIVE_SECONDS, emit, note, output_options, pass_store
+from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.cli.progress import ProgressBar
 from negotiator.db.load import read
-
 
 # --- compare ---------------------------------------------------------------------------------
 
 
 @click.command()
 @click.argument("packages", nargs=-1, required=True, metavar="PKG [PKG]...")
+@judging_options
 @output_options
 @pass_store
-def compare(store, packages: tuple[str, ...], fmt: str, output: str | None) -> None:
+def compare(store, packages: tuple[str, ...], as_of: str | None, pins: tuple[str, ...], fmt: str,
+            output: str | None) -> None:
     """Compare packages side by side: their metrics, and which one dominates which.
 
     Rows are metrics (valid, parties satisfied, steps, moves, reciprocity, max exposure, min and
-    total gain, then per party: satisfied, gain, exposure, first move, first gain); columns are
-    packages.  A package dominates another when every party gains at least as much and is exposed
-    at most as much, it satisfies every party the other does, and one of these is strict.
+    total gain, then per party: the era it was judged in, satisfied, gain, exposure, first move,
+    first gain); columns are packages.  A package dominates another when every party gains at
+    least as much and is exposed at most as much, it satisfies every party the other does, and
+    one of these is strict.  Parties satisfied are counted over those with a stake.
+
+    Each package is judged in the eras of its own date (or of --as-of, or those --era pins).
 
     \b
     Examples:
       negotiator compare freeze-first aid-first
       negotiator compare freeze-first aid-first --format json
+      negotiator compare freeze-first aid-first --as-of 2008-06-01
       negotiator compare freeze-first aid-first --format csv --output compare.csv
     """
     from negotiator.domain.compare import compare as compare_packages
     from negotiator.domain.compare import comparison_document, comparison_table
+    from negotiator.domain.judging import Bench
 
-    catalogue, loaded = read(store, packages)
-    comparison = compare_packages(catalogue, loaded)
+    chosen = judging(as_of, pins)
+    catalogue, loaded = read(store, packages, first=lambda found: check_pins(found, chosen))
+    bench = Bench(catalogue, chosen)
+    comparison = compare_packages(catalogue, loaded, [bench.view(package) for package in loaded])
     emit(fmt, output, table=comparison_table(comparison), document=comparison_document(comparison))
 
 
@@ -62,10 +71,14 @@ def compare(store, packages: tuple[str, ...], fmt: str, output: str | None) -> N
               help="Store the best ordering as a new draft package NAME, based on PACKAGE.")
 @click.option("--time-limit", "time_limit", type=POSITIVE_SECONDS, default=None, metavar="S",
               help="Stop after S seconds with the best ordering found (then not proven optimal).")
+@judging_options
+@click.option("--robust", is_flag=True,
+              help="Count a party as satisfied only when satisfied in every era the package's window spans.")
 @output_options
 @pass_store
 def sequence(store, package: str, steps: int | None, alternatives: int, save_as: str | None,
-             time_limit: float | None, fmt: str, output: str | None) -> None:
+             time_limit: float | None, as_of: str | None, pins: tuple[str, ...], robust: bool, fmt: str,
+             output: str | None) -> None:
     """Find the best ordering of a package's moves (OR-Tools CP-SAT).
 
     The moves and quantities are kept; they are assigned to exactly N non-empty steps that obey
@@ -75,16 +88,23 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
     minimal set of conflicting conditions is named: dropping any one of them makes the rest
     satisfiable.  Same input, same answer.
 
+    Parties are judged in the eras of the package's date (or of --as-of, or those --era pins).
+    With --robust a party counts as satisfied only when satisfied in every one of its eras that
+    the package's window spans (from the as-of date to the due date of its last step); the
+    exposures are still those of the as-of date's eras.
+
     \b
     Examples:
       negotiator sequence freeze-first
       negotiator sequence freeze-first --steps 3 --alternatives 2
       negotiator sequence freeze-first --save-as freeze-first-best
+      negotiator sequence six-party-second-phase --robust
       negotiator sequence freeze-first --time-limit 10 --format json
     """
     from negotiator.db.load import load_catalogue, load_packages, package_names
     from negotiator.db.packages import save_package
     from negotiator.domain.errors import DuplicateCode, InvalidValue
+    from negotiator.domain.judging import Bench, era_conditions, solver_spans
     from negotiator.domain.model import check_package_name
     from negotiator.domain.sequence_report import (
         saved_package,
@@ -95,18 +115,25 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
     )
     from negotiator.domain.sequencing import sequence as find_sequence
 
+    chosen = judging(as_of, pins)
     with store.read() as connection:
         catalogue = load_catalogue(connection)
+        check_pins(catalogue, chosen)
         (drafted,) = load_packages(connection, [package])
         if save_as is not None:
             check_package_name(save_as)
             if save_as in package_names(connection):
                 raise DuplicateCode("package", save_as, "choose another name for --save-as")
 
+    bench = Bench(catalogue, chosen, explain_passes=False)
+    judged = era_conditions(catalogue, solver_spans(bench, drafted, robust))
+    verdict = bench.robust(drafted) if robust else bench.check(drafted)
     with ProgressBar("sequencing", total=time_limit, timed=True) as bar:
         bar.start_ticking()
-        result = find_sequence(catalogue, drafted, steps=steps, alternatives=alternatives,
-                               time_limit=time_limit, progress=_progress_reporter(bar))
+        result = find_sequence(judged.catalogue, drafted, steps=steps, alternatives=alternatives,
+                               time_limit=time_limit, progress=_progress_reporter(bar), judged=judged.judged,
+                               values=judged.values, decides=judged.decides, measures=judged.measures)
+    catalogue = judged.catalogue
     if save_as is not None:
         if result.best is None:
             raise InvalidValue(f"no ordering of '{package}' obeys every rule, so there is nothing to save as '{save_as}'")
@@ -117,8 +144,12 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
     if fmt == "csv":
         # CSV holds one table and no title, so the status line goes to stderr.
         note(status_line(result))
-    emit(fmt, output, table=sequence_csv(drafted, result), document=sequence_document(result),
-         sections=sequence_tables(catalogue, drafted, result))
+    stakes = {party.party: party.stake for party in verdict.parties}
+    emit(fmt, output, table=sequence_csv(drafted, result),
+         document=sequence_document(result, judged.spans if robust else None,
+                                    {p.code: catalogue.era_of.get(p.code) for p in catalogue.parties}
+                                    if catalogue.eras else None),
+         sections=sequence_tables(catalogue, drafted, result, stakes, judged.spans if robust else None))
     if save_as is not None:
         click.echo(f"saved option 1 as package {save_as} (based on {package})", err=True)
 
@@ -145,9 +176,11 @@ def _progress_reporter(bar: ProgressBar):
 # --- matrix balance --------------------------------------------------------------------------
 
 
-def balance_matrix(store, packages, as_of):
-    """``matrix balance PKG``: balance per step × party, and the exposure row."""
+def balance_matrix(store, packages, request):
+    """``matrix balance PKG``: balance per step × party, and the exposure row, with the
+    positions in force on the package's date."""
+    from negotiator.domain.judging import Bench
     from negotiator.domain.matrices import balance_matrix as build
 
     catalogue, (package,) = read(store, packages)
-    return build(catalogue, package)
+    return build(Bench(catalogue, request.judging(catalogue)).view(package), package)

@@ -77,14 +77,25 @@ def get_move(session: Session, code: str) -> MoveRow:
     return row
 
 
-def get_position(session: Session, party: str, move: str) -> PositionRow:
+def get_position(session: Session, party: str, move: str, era: str | None = None) -> PositionRow:
+    """``party``'s position on ``move`` in ``era`` (None: its standing one)."""
+    from negotiator.db.eras import era_id, era_name
+
     party_row, move_row = get_party(session, party), get_move(session, move)
-    row = session.exec(
+    era_ident = era_id(session, party, era)
+    on_move = session.exec(
         select(PositionRow).where(PositionRow.party_id == party_row.id, PositionRow.move_id == move_row.id)
-    ).first()
-    if row is None:
-        raise UnknownCode("position", f"{party} on {move}")
-    return row
+    ).all()
+    for row in on_move:
+        if row.era_id == era_ident:
+            return row
+    which = f"{party} on {move}" + (f" in era '{era}'" if era else "")
+    error = UnknownCode("position", which)
+    held = sorted(f"in era '{era_name(session, row.era_id)}'" if row.era_id is not None else "standing"
+                  for row in on_move)
+    if held:
+        error.args = (f"{error}; it has one {' and one '.join(held)} (choose it with --era)",)
+    raise error
 
 
 def _count(session: Session, statement) -> int:
@@ -132,19 +143,24 @@ def _stripped(text: Any) -> Any:
 
 
 def party_references(session: Session, row: PartyRow) -> list[str]:
+    from negotiator.db.tables import EraRow
+
     moves = session.exec(select(MoveRow.code).where(MoveRow.actor_id == row.id)).all()
     positions = _count(session, select(func.count()).select_from(PositionRow).where(PositionRow.party_id == row.id))
     conditions = _count(session, select(func.count()).select_from(ConditionRow).where(ConditionRow.party_id == row.id))
+    eras = session.exec(select(EraRow.name).where(EraRow.party_id == row.id).order_by(col(EraRow.start))).all()
     found = [f"move {m}" for m in moves]
     if positions:
         found.append(f"{positions} position(s)")
     if conditions:
         found.append(f"{conditions} condition(s)")
+    found += [f"era {name}" for name in eras]
     return found
 
 
 def remove_party(session: Session, code: str, cascade: bool = False) -> list[str]:
-    """Remove a party; with ``cascade`` also its moves (see remove_move), positions and conditions."""
+    """Remove a party; with ``cascade`` also its moves (see remove_move), positions, conditions
+    and eras."""
     row = get_party(session, code)
     references = party_references(session, row)
     if references and not cascade:
@@ -158,6 +174,12 @@ def remove_party(session: Session, code: str, cascade: bool = False) -> list[str
     for condition in session.exec(select(ConditionRow).where(ConditionRow.party_id == row.id)).all():
         session.delete(condition)
         removed.append(f"condition {condition.name or condition.id}")
+    session.flush()
+    from negotiator.db.tables import EraRow
+
+    for era in session.exec(select(EraRow).where(EraRow.party_id == row.id).order_by(col(EraRow.start))).all():
+        session.delete(era)
+        removed.append(f"era {era.name}")
     session.flush()
     session.delete(row)
     session.flush()
@@ -300,18 +322,22 @@ def edit_move(
 
 
 def positions_on(session: Session, move: MoveRow) -> list[Position]:
+    """Every position on ``move``, of every era."""
+    from negotiator.db.tables import EraRow
+
     rows = session.exec(
-        select(PositionRow, PartyRow.code)
+        select(PositionRow, PartyRow.code, EraRow.name)
         .join(PartyRow, col(PartyRow.id) == PositionRow.party_id)
+        .join(EraRow, col(EraRow.id) == PositionRow.era_id, isouter=True)
         .where(PositionRow.move_id == move.id)
-        .order_by(col(PartyRow.code))
+        .order_by(col(PartyRow.code), col(EraRow.start))
     ).all()
-    return [_position_value(position, party, move.code) for position, party in rows]
+    return [_position_value(position, party, move.code, era) for position, party, era in rows]
 
 
-def _position_value(row: PositionRow, party: str, move: str) -> Position:
+def _position_value(row: PositionRow, party: str, move: str, era: str | None = None) -> Position:
     bound = Bound(row.bound_op, row.bound_value) if row.bound_op is not None and row.bound_value is not None else None
-    return Position(party, move, row.stance, row.weight, bound, row.source or "")
+    return Position(party, move, row.stance, row.weight, bound, row.source or "", era)
 
 
 def _measuring(session: Session, move: MoveRow) -> list[str]:
@@ -435,29 +461,28 @@ def _bound(text: Any) -> Bound | None:
 
 def add_position(
     session: Session, party: str, move: str, stance: str, weight: Any = 1, bound: str | None = None,
-    source: str = "",
+    source: str = "", era: str | None = None,
 ) -> PositionRow:
+    """Add ``party``'s position on ``move``, standing or (``era``) in one of its eras."""
+    from negotiator.db.eras import era_id
+
     party_row, move_row = get_party(session, party), get_move(session, move)
-    position = Position(party, move, stance, _weight(weight), _bound(bound), source)
+    position = Position(party, move, stance, _weight(weight), _bound(bound), source, era)
     raise_first(rules.position_problems(position, _move_value(session, move_row)))
-    existing = session.exec(
-        select(PositionRow).where(PositionRow.party_id == party_row.id, PositionRow.move_id == move_row.id)
-    ).first()
-    if existing is not None:
-        raise DuplicateCode(
-            "position", f"{party} on {move}", f"it is '{existing.stance}'; use `negotiator position edit`"
-        )
-    row = PositionRow(party_id=ident(party_row), move_id=ident(move_row), stance=position.stance)
+    era_ident = era_id(session, party, era)
+    raise_first(rules.position_key_problems(position, positions_on(session, move_row)))
+    row = PositionRow(party_id=ident(party_row), move_id=ident(move_row), era_id=era_ident, stance=position.stance)
     _store_position(session, row, position)
     return row
 
 
 def edit_position(session: Session, party: str, move: str, stance: Any = KEEP, weight: Any = KEEP,
-                  bound: Any = KEEP, source: Any = KEEP) -> PositionRow:
-    row = get_position(session, party, move)
+                  bound: Any = KEEP, source: Any = KEEP, era: str | None = None) -> PositionRow:
+    """Change ``party``'s position on ``move`` in ``era`` (None: its standing one)."""
+    row = get_position(session, party, move, era)
     move_row = get_move(session, move)
     position = _changed(
-        _position_value(row, party, move), stance=stance, weight=weight if weight is KEEP else _weight(weight),
+        _position_value(row, party, move, era), stance=stance, weight=weight if weight is KEEP else _weight(weight),
         bound=bound if bound is KEEP else _bound(bound), source=source,
     )
     raise_first(rules.position_problems(position, _move_value(session, move_row)))
@@ -473,6 +498,6 @@ def _store_position(session: Session, row: PositionRow, position: Position) -> N
     session.flush()
 
 
-def remove_position(session: Session, party: str, move: str) -> None:
-    session.delete(get_position(session, party, move))
+def remove_position(session: Session, party: str, move: str, era: str | None = None) -> None:
+    session.delete(get_position(session, party, move, era))
     session.flush()

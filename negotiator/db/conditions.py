@@ -4,8 +4,9 @@ A condition is referred to by its id (``3``) or its name (``abductions-first``);
 therefore never all digits.  A condition is judged when it is saved by the rules of
 ``negotiator.domain.rules`` (the same functions ``import`` uses): its text parses (§3), every move
 it names exists (unknown codes get a did-you-mean), a rule (no party) uses no ``balance`` or
-``exposure``, a quantity is compared only for a move with a unit, steps count from 1, and no
-other condition has its name or its party and text.  It is stored in canonical form, so listings
+``exposure``, a quantity is compared only for a move with a unit, steps count from 1, an era is
+one of its own party's (a rule has none), and no other condition has its name or its party, era
+and text.  It is stored in canonical form, so listings
 show every condition written the same way.
 
 Write functions take the session of the command's one transaction and raise a typed error before
@@ -38,6 +39,7 @@ class StoredCondition(NamedTuple):
     text: str
     soft: bool
     source: str
+    era: str | None = None
 
 
 def _judged(session: Session, condition: Condition, own_id: int | None = None) -> Condition:
@@ -50,7 +52,12 @@ def _judged(session: Session, condition: Condition, own_id: int | None = None) -
     node, found = rules.condition_problems(condition, catalogue.move_by_code)
     raise_first(found)
     assert node is not None  # a condition whose text does not parse has a problem
-    condition = Condition(to_text(node), condition.party, condition.name, condition.soft, condition.source)
+    eras: dict[str, list[str]] = {}
+    for era in catalogue.eras:
+        eras.setdefault(era.party, []).append(era.name)
+    raise_first(rules.era_reference_problems("era", condition.party, condition.era, eras))
+    condition = Condition(to_text(node), condition.party, condition.name, condition.soft, condition.source,
+                          condition.era)
     others = [(label, other) for (row_id, label), other in zip(condition_labels(connection), catalogue.conditions)
               if row_id != own_id]
     raise_first(rules.duplicate_problems(condition, others))
@@ -89,13 +96,17 @@ def add_condition(
     name: str | None = None,
     soft: bool = False,
     source: str = "",
+    era: str | None = None,
 ) -> StoredCondition:
-    """Add a condition of ``party`` (None: a rule every package must obey)."""
+    """Add a condition of ``party`` (None: a rule every package must obey), standing or (``era``)
+    in one of the party's eras."""
+    from negotiator.db.eras import era_id
     from negotiator.db.tables import ConditionRow
 
     party_id = _party_id(session, party)
-    condition = _judged(session, Condition(text, party, name or None, soft, source))
-    row = ConditionRow(party_id=party_id, name=condition.name, text=condition.text, soft=soft, source=source)
+    condition = _judged(session, Condition(text, party, name or None, soft, source, era))
+    row = ConditionRow(party_id=party_id, era_id=era_id(session, party, era), name=condition.name,
+                       text=condition.text, soft=soft, source=source)
     session.add(row)
     session.flush()
     return _stored(session, row)
@@ -103,10 +114,13 @@ def add_condition(
 
 def edit_condition(
     session: Session, ref: str, text: Any = KEEP, party: Any = KEEP, name: Any = KEEP, soft: Any = KEEP,
-    source: Any = KEEP,
+    source: Any = KEEP, era: Any = KEEP,
 ) -> StoredCondition:
-    """Change a condition; ``party=None`` makes it a rule.  The condition is judged again as a
-    whole, so a condition using balance cannot become a rule."""
+    """Change a condition; ``party=None`` makes it a rule, ``era=None`` standing.  The condition
+    is judged again as a whole, so a condition using balance cannot become a rule, and an era
+    stays one of its party's."""
+    from negotiator.db.eras import era_id
+
     row = get_condition(session, ref)
     before = _stored(session, row)
     owner = before.party if party is KEEP else party
@@ -116,7 +130,9 @@ def edit_condition(
         before.name if name is KEEP else (name or None),
         before.soft if soft is KEEP else bool(soft),
         before.source if source is KEEP else source,
+        before.era if era is KEEP else era,
     ), own_id=row.id)
+    row.era_id = era_id(session, condition.party, condition.era)
     row.party_id, row.text, row.name = party_id, condition.text, condition.name
     row.soft, row.source = condition.soft, condition.source
     session.add(row)
@@ -142,8 +158,11 @@ def _owner(session: Session, row: ConditionRow) -> str | None:
 
 
 def _stored(session: Session, row: ConditionRow) -> StoredCondition:
+    from negotiator.db.eras import era_name
+
     assert row.id is not None  # flushed
-    return StoredCondition(row.id, _owner(session, row), row.name, row.text, row.soft, row.source or "")
+    return StoredCondition(row.id, _owner(session, row), row.name, row.text, row.soft, row.source or "",
+                           era_name(session, row.era_id))
 
 
 def stored_conditions(connection: Connection, party: str | None = None, rules: bool = False) -> list[StoredCondition]:
@@ -151,8 +170,8 @@ def stored_conditions(connection: Connection, party: str | None = None, rules: b
     from sqlalchemy import text
 
     sql = (
-        "SELECT c.id, p.code, c.name, c.text, c.soft, c.source FROM condition c "
-        "LEFT JOIN party p ON p.id = c.party_id"
+        "SELECT c.id, p.code, c.name, c.text, c.soft, c.source, e.name FROM condition c "
+        "LEFT JOIN party p ON p.id = c.party_id LEFT JOIN era e ON e.id = c.era_id"
     )
     params = {}
     if party is not None:
@@ -166,8 +185,8 @@ def stored_conditions(connection: Connection, party: str | None = None, rules: b
         params["party"] = party
     sql += " ORDER BY c.id"
     return [
-        StoredCondition(int(id_), code, name, text_, bool(soft), source or "")
-        for id_, code, name, text_, soft, source in connection.execute(text(sql), params).all()
+        StoredCondition(int(id_), code, name, text_, bool(soft), source or "", era)
+        for id_, code, name, text_, soft, source, era in connection.execute(text(sql), params).all()
     ]
 
 

@@ -4,7 +4,7 @@ This is the read half of the seam between rows and domain values.  Orderings by 
 here in Python (code point order), not by the database, whose collation differs between SQLite
 and PostgreSQL: the same data reads — and exports — in the same order on both.  It does not import the
 SQLModel table classes (that costs start-up time ``check`` cannot afford) and it never issues one
-query per package: the catalogue is five statements and any number of packages is at most five
+query per package: the catalogue is six statements and any number of packages is at most five
 (packages, move codes, placements, steps, and history when asked for), whatever their count.
 """
 
@@ -21,6 +21,7 @@ from negotiator.domain.model import (
     Bound,
     Catalogue,
     Condition,
+    Era,
     Event,
     Issue,
     Move,
@@ -80,28 +81,44 @@ def load_catalogue(connection: Connection) -> Catalogue:
             for code, actor, issue, title, description, unit, cost, reversible, source in move_rows
         ),
     )
+    era_rows = _rows(
+        connection,
+        'SELECT p.code, e.name, e.title, e.start, e."end", e.source FROM era e JOIN party p ON p.id = e.party_id',
+    )
+    eras = _by(
+        lambda era: (era.party, era.start, era.name),
+        (
+            Era(party, name, title, _as_date(start), _as_date(end) if end is not None else None, source or "")
+            for party, name, title, start, end, source in era_rows
+        ),
+    )
     position_rows = _rows(
         connection,
-        "SELECT p.code, m.code, x.stance, x.weight, x.bound_op, x.bound_value, x.source "
-        "FROM position x JOIN party p ON p.id = x.party_id JOIN move m ON m.id = x.move_id",
+        "SELECT p.code, m.code, x.stance, x.weight, x.bound_op, x.bound_value, x.source, e.name "
+        "FROM position x JOIN party p ON p.id = x.party_id JOIN move m ON m.id = x.move_id "
+        "LEFT JOIN era e ON e.id = x.era_id",
     )
+    # Standing first, then the era positions by the era's start: an export lists them in time order.
+    starts = {(era.party, era.name): era.start for era in eras}
     positions = _by(
-        lambda position: (position.move, position.party),
+        lambda position: (position.move, position.party, position.era is not None,
+                          starts.get((position.party, position.era or "")), position.era or ""),
         (
-            Position(party, move, stance, int(weight), Bound(op, float(value)) if op is not None else None, source or "")
-            for party, move, stance, weight, op, value, source in position_rows
+            Position(party, move, stance, int(weight), Bound(op, float(value)) if op is not None else None,
+                     source or "", era)
+            for party, move, stance, weight, op, value, source, era in position_rows
         ),
     )
     condition_rows = _rows(
         connection,
-        "SELECT p.code, c.name, c.text, c.soft, c.source FROM condition c LEFT JOIN party p ON p.id = c.party_id "
-        "ORDER BY c.id",
+        "SELECT p.code, c.name, c.text, c.soft, c.source, e.name FROM condition c "
+        "LEFT JOIN party p ON p.id = c.party_id LEFT JOIN era e ON e.id = c.era_id ORDER BY c.id",
     )
     conditions = tuple(
-        Condition(text=text_, party=party, name=name, soft=bool(soft), source=source or "")
-        for party, name, text_, soft, source in condition_rows
+        Condition(text=text_, party=party, name=name, soft=bool(soft), source=source or "", era=era)
+        for party, name, text_, soft, source, era in condition_rows
     )
-    return Catalogue(parties, issues, moves, positions, conditions)
+    return Catalogue(parties, issues, moves, positions, conditions, eras)
 
 
 def condition_labels(connection: Connection) -> list[tuple[int, str]]:
@@ -175,7 +192,7 @@ def load_packages(
             return []
         heads = _rows(
             connection,
-            "SELECT k.id, k.name, k.title, k.description, k.status, b.name FROM package k "
+            "SELECT k.id, k.name, k.title, k.description, k.status, b.name, k.date FROM package k "
             "LEFT JOIN package b ON b.id = k.based_on_id WHERE k.name IN :names",
             {"names": wanted},
         )
@@ -187,7 +204,7 @@ def load_packages(
     else:
         heads = _rows(
             connection,
-            "SELECT k.id, k.name, k.title, k.description, k.status, b.name FROM package k "
+            "SELECT k.id, k.name, k.title, k.description, k.status, b.name, k.date FROM package k "
             "LEFT JOIN package b ON b.id = k.based_on_id",
         )
         scope = ""
@@ -229,8 +246,9 @@ def load_packages(
             based_on=based_on,
             steps=tuple(steps.get(package_id, ())),
             history=tuple(events.get(package_id, ())),
+            date=_as_date(day) if day is not None else None,
         )
-        for package_id, name, title, description, status, based_on in heads
+        for package_id, name, title, description, status, based_on, day in heads
     }
     order: Iterable[str] = wanted if names is not None else sorted(packages)
     return [packages[name] for name in order]

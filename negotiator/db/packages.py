@@ -15,7 +15,7 @@ Steps are renumbered in two phases because ``(package_id, ordinal)`` is unique a
 row: the steps that change go to the negative of their new ordinal first, then to the ordinal
 itself.
 
-Event kinds written here: ``created``, ``renamed``, ``title``, ``description``, ``step-added``,
+Event kinds written here: ``created``, ``renamed``, ``title``, ``description``, ``date``, ``step-added``,
 ``step-removed``, ``step-moved``, ``step-edited``, ``placed``, ``unplaced``, ``shifted``,
 ``status`` and ``level`` (an implementation update: ``move`` the move, ``new`` the level); status
 changes and implementation updates are written by ``negotiator.db.tracking``.
@@ -185,9 +185,11 @@ def _placed_text(ordinal: int, quantity: float | None, unit: str | None) -> str:
 
 
 def new_package(
-    session: Session, name: str, title: str = "", description: str = "", from_: str | None = None
+    session: Session, name: str, title: str = "", description: str = "", from_: str | None = None,
+    on: date | None = None,
 ) -> PackageRow:
-    """A new empty draft, or with ``from_`` a copy of that package ``based_on`` it."""
+    """A new empty draft, or with ``from_`` a copy of that package ``based_on`` it; ``on`` is its
+    date (a copy keeps the original's unless given one)."""
     if from_ is not None:
         raise_first(rules.package_problems(Package(name, title or "", description or "")))
         row = copy_package(session, from_, name)
@@ -195,13 +197,15 @@ def new_package(
             row.title = title
         if description:
             row.description = description
+        if on is not None:
+            row.date = on
         return row
     raise_first(rules.package_problems(Package(name, title or "", description or "")))
     if _exists(session, name):
         raise DuplicateCode("package", name, "choose another name or remove it first")
     stamp = now()
     row = PackageRow(name=name, title=title or "", description=description or "", status="draft",
-                     created_at=stamp, updated_at=stamp)
+                     created_at=stamp, updated_at=stamp, date=on)
     session.add(row)
     session.flush()
     _record(session, row, "created", new="draft", at=stamp)
@@ -219,7 +223,7 @@ def copy_package(session: Session, source: str, name: str) -> PackageRow:
         raise DuplicateCode("package", name, "choose another name or remove it first")
     stamp = now()
     row = PackageRow(name=name, title=original.title, description=original.description, status="draft",
-                     based_on_id=ident(original), created_at=stamp, updated_at=stamp)
+                     based_on_id=ident(original), created_at=stamp, updated_at=stamp, date=original.date)
     session.add(row)
     session.flush()
     for step in _steps(session, original):
@@ -258,9 +262,13 @@ def remove_package(session: Session, name: str) -> None:
     session.flush()
 
 
-def edit_package(session: Session, name: str, title: str | None = None, description: str | None = None) -> None:
-    if title is None and description is None:
-        raise InvalidValue("nothing to change: give --title and/or --description")
+def edit_package(session: Session, name: str, title: str | None = None, description: str | None = None,
+                 on: date | None = None, clear_date: bool = False) -> None:
+    """Change a package's title, description or date (``clear_date``: it has none)."""
+    if title is None and description is None and on is None and not clear_date:
+        raise InvalidValue("nothing to change: give --title, --description, --date or --no-date")
+    if on is not None and clear_date:
+        raise InvalidValue("give --date or --no-date, not both")
     row = lock_package(session, name)
     raise_first(rules.package_problems(Package(name, row.title if title is None else title,
                                                row.description if description is None else description,
@@ -270,6 +278,10 @@ def edit_package(session: Session, name: str, title: str | None = None, descript
             continue
         _record(session, row, field, old=getattr(row, field), new=value)
         setattr(row, field, value)
+    if (on is not None or clear_date) and on != row.date:
+        _record(session, row, "date", old=row.date.isoformat() if row.date else None,
+                new=on.isoformat() if on else None)
+        row.date = on
 
 
 # -- steps -------------------------------------------------------------------------------------
@@ -459,11 +471,12 @@ def save_package(
         session.execute(delete(PlacementRow).where(col(PlacementRow.package_id) == row.id))
         session.execute(delete(StepRow).where(col(StepRow.package_id) == row.id))
         row.title, row.description, row.status = package.title, package.description, package.status
-        row.based_on_id = origin_id
+        row.based_on_id, row.date = origin_id, package.date
         row.updated_at = stamp
     else:
         row = PackageRow(name=package.name, title=package.title, description=package.description,
-                         status=package.status, based_on_id=origin_id, created_at=stamp, updated_at=stamp)
+                         status=package.status, based_on_id=origin_id, created_at=stamp, updated_at=stamp,
+                         date=package.date)
     session.add(row)
     session.flush()
 

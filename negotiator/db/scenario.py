@@ -1,7 +1,8 @@
 """Importing a scenario file into the database, and exporting the database as one (DESIGN §7).
 
 Import matches rows by key (``negotiator.scenario.merge``): parties, issues and moves by code;
-positions by (party, move); conditions by name, else by party and text; packages by name.  Rows
+eras by (party, name); positions by (party, move, era); conditions by name, else by party, era and
+text; packages by name.  Rows
 the database lacks are added and identical rows are left alone; when a row the database holds
 would *change*, nothing is written and ``WouldChange`` lists every such change -- unless
 ``replace`` says to overwrite them with the file's (DESIGN §14: nothing a user did is silently
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
 
-KINDS = ("parties", "issues", "moves", "positions", "conditions", "packages")
+KINDS = ("parties", "issues", "moves", "eras", "positions", "conditions", "packages")
 
 
 @dataclass
@@ -126,6 +127,7 @@ def import_scenario(session: Session, parsed: ParsedScenario, replace: bool = Fa
     writer.parties(matched.parties)
     writer.issues(matched.issues)
     writer.moves(matched.moves)
+    writer.eras(matched.eras)
     writer.positions(matched.positions)
     writer.conditions(matched.conditions)
     writer.packages(matched)
@@ -147,7 +149,7 @@ def _wipe(connection: Connection) -> dict[str, int]:
     tables = _tables()
     removed = {}
     for name, kind in (("event", None), ("placement", None), ("step", None), ("package", "packages"),
-                       ("condition", "conditions"), ("position", "positions"), ("move", "moves"),
+                       ("condition", "conditions"), ("position", "positions"), ("era", "eras"), ("move", "moves"),
                        ("issue", "issues"), ("party", "parties")):
         result = connection.execute(delete(tables[name]))
         if kind is not None:
@@ -223,17 +225,39 @@ class _Writer:
         ], "moves")
         self.move_ids = self.ids("move")
 
+    def eras(self, matches: tuple[Match, ...]) -> None:
+        from sqlalchemy import select
+
+        t = self.t["era"]
+        ids = {(p, n): i for i, p, n in self.execute(select(t.c.id, t.c.party_id, t.c.name)).all()}
+        items = []
+        for match in matches:
+            e = match.after
+            key = (self.party_ids[e.party], e.name)
+            items.append((match, ids.get(key), {
+                "party_id": key[0], "name": e.name, "title": e.title, "start": e.start, "end": e.end,
+                "source": e.source,
+            }))
+        self.upsert("era", items, "eras")
+        rows = self.execute(select(t.c.id, t.c.party_id, t.c.name)).all()
+        self.era_ids = {(party, name): i for i, party, name in rows}
+
+    def era_id(self, party: str | None, era: str | None) -> int | None:
+        if era is None or party is None:
+            return None
+        return self.era_ids[(self.party_ids[party], era)]
+
     def positions(self, matches: tuple[Match, ...]) -> None:
         from sqlalchemy import select
 
         t = self.t["position"]
-        ids = {(p, m): i for i, p, m in self.execute(select(t.c.id, t.c.party_id, t.c.move_id)).all()}
+        ids = {(p, m, e): i for i, p, m, e in self.execute(select(t.c.id, t.c.party_id, t.c.move_id, t.c.era_id)).all()}
         items = []
         for match in matches:
             p = match.after
-            key = (self.party_ids[p.party], self.move_ids[p.move])
+            key = (self.party_ids[p.party], self.move_ids[p.move], self.era_id(p.party, p.era))
             items.append((match, ids.get(key), {
-                "party_id": key[0], "move_id": key[1], "stance": p.stance, "weight": p.weight,
+                "party_id": key[0], "move_id": key[1], "era_id": key[2], "stance": p.stance, "weight": p.weight,
                 "bound_op": p.bound.op if p.bound else None,
                 "bound_value": p.bound.value if p.bound else None, "source": p.source,
             }))
@@ -250,6 +274,7 @@ class _Writer:
             c = match.after
             row_id = stored_ids[match.index] if match.index is not None else None
             items.append((match, row_id, {"party_id": self.party_ids[c.party] if c.party is not None else None,
+                                          "era_id": self.era_id(c.party, c.era),
                                           "name": c.name, "text": c.text, "soft": c.soft, "source": c.source}))
         self.upsert("condition", items, "conditions")
 
@@ -282,13 +307,13 @@ class _Writer:
             self.execute(
                 update(t["package"]).where(t["package"].c.id == bindparam("_id")).values(
                     title=bindparam("title"), description=bindparam("description"),
-                    status=bindparam("status"), updated_at=bindparam("updated_at")),
+                    status=bindparam("status"), updated_at=bindparam("updated_at"), date=bindparam("day")),
                 [{"_id": ids[p.name], "title": p.title, "description": p.description,
-                  "status": p.status, "updated_at": self.now} for p, _ in written if p.name in ids],
+                  "status": p.status, "updated_at": self.now, "day": p.date} for p, _ in written if p.name in ids],
             )
         self.execute(insert(t["package"]), [
             {"name": p.name, "title": p.title, "description": p.description, "status": p.status,
-             "created_at": min([self.now, *(e.at for e in p.history)]), "updated_at": self.now}
+             "created_at": min([self.now, *(e.at for e in p.history)]), "updated_at": self.now, "date": p.date}
             for p, _ in written if p.name not in ids
         ])
         kept = [ids[p.name] for p, _ in written if p.name in ids]

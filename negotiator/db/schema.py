@@ -9,7 +9,7 @@ from __future__ import annotations
 from negotiator.domain.errors import SchemaMismatch
 
 # Oldest first; the last one is the head the code is written for.
-KNOWN_REVISIONS = ("0001", "0002")
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 

@@ -22,11 +22,15 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
+
+Day = date  # ``PackageRow.date`` shadows the name in that class
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -82,10 +86,34 @@ class MoveRow(SQLModel, table=True):
     source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+class EraRow(SQLModel, table=True):
+    """A dated period of one party (its end excluded; no end: ongoing)."""
+
+    __tablename__ = "era"
+    __table_args__ = (
+        UniqueConstraint("party_id", "name"),
+        CheckConstraint('"end" IS NULL OR "end" > start', name="start_before_end"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    start: date = Field(sa_column=Column(Date, nullable=False))
+    end: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
 class PositionRow(SQLModel, table=True):
     __tablename__ = "position"
     __table_args__ = (
-        UniqueConstraint("party_id", "move_id"),
+        # One position per party, move and era; NULL eras are distinct in a unique constraint, so
+        # the one standing position per party and move is the partial index below.
+        UniqueConstraint("party_id", "move_id", "era_id"),
+        Index("uq_position_standing", "party_id", "move_id", unique=True,
+              sqlite_where=text("era_id IS NULL"), postgresql_where=text("era_id IS NULL")),
         CheckConstraint(_STANCES, name="stance"),
         CheckConstraint("weight >= 1", name="weight_positive"),
         CheckConstraint(_OPS, name="bound_op"),
@@ -98,6 +126,10 @@ class PositionRow(SQLModel, table=True):
     )
     move_id: int = Field(
         sa_column=Column(Integer, ForeignKey("move.id", ondelete="RESTRICT"), nullable=False, index=True)
+    )
+    era_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("era.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
     stance: str = Field(sa_column=Column(Text, nullable=False))
     weight: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
@@ -113,6 +145,10 @@ class ConditionRow(SQLModel, table=True):
     party_id: Optional[int] = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=True, index=True),
+    )
+    era_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("era.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
     name: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True, unique=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -135,6 +171,8 @@ class PackageRow(SQLModel, table=True):
     )
     created_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime, nullable=False))
+    # When it was or will be proposed or signed: the day it is judged on, unless told otherwise.
+    date: Day | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
 
 class StepRow(SQLModel, table=True):
@@ -202,4 +240,5 @@ class EventRow(SQLModel, table=True):
     source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
-ALL_TABLES = ("party", "issue", "move", "position", "condition", "package", "step", "placement", "event")
+# In foreign-key order: a table comes after every table it refers to.
+ALL_TABLES = ("party", "issue", "move", "era", "position", "condition", "package", "step", "placement", "event")

@@ -10,9 +10,10 @@ Pareto-optimal in the parties' gains.  Nothing is measured here that is measured
 The renderers (``negotiator.briefing``: HTML through templates, charts through matplotlib)
 only lay these values out, so a web view or another format could show the same brief.
 
-Eras (positions that change with governments) arrive later: each party's verdict already has
-the places for them -- ``era``, the era it was judged in, and ``robust``, whether it stays
-satisfied across the eras the package spans -- which stay None until then.
+Each package is judged in the eras of its own date (``negotiator.domain.judging``): every
+party's verdict says which era it was judged in (``era``) and, when the brief is asked to judge
+robustly, whether it stays satisfied in every era the package's window spans (``robust``, with
+the eras that break it).
 """
 
 from __future__ import annotations
@@ -20,13 +21,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from negotiator.domain.compare import pareto_optimal  # noqa: F401  (Pareto-optimality is decided there)
 from negotiator.domain.errors import InvalidValue
-from negotiator.domain.evaluate import Checker, ConditionResult, PackageCheck
+from negotiator.domain.evaluate import ConditionResult, PackageCheck
 from negotiator.domain.metrics import PackageMetrics, move_values, package_metrics
 from negotiator.domain.model import Catalogue, Package
 from negotiator.domain.table import Table
+
+if TYPE_CHECKING:
+    from negotiator.domain.judging import Judging
 
 # Statuses of a package that is being (or was) carried out: its implementation is shown.
 CARRIED_OUT = ("agreed", "implementing", "completed", "collapsed")
@@ -42,11 +47,13 @@ class ConditionLine:
     soft: bool
     passed: bool
     reason: str
+    judged_in: str | None = None  # set on a condition judged in another era than the as-of one
 
     @property
     def label(self) -> str:
         label = f"{self.name}: {self.text}" if self.name else self.text
-        return label + " (position bound)" if self.origin == "position" else label
+        label = label + " (position bound)" if self.origin == "position" else label
+        return label + (f" (under {self.judged_in})" if self.judged_in else "")
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class PartyVerdict:
     stake: bool = True
     era: str | None = None
     robust: bool | None = None
+    broken_by: tuple[str | None, ...] = ()
 
     @property
     def word(self) -> str:
@@ -195,19 +203,26 @@ class Brief:
 # --- building ---------------------------------------------------------------------------------
 
 
-def _lines(results: Sequence[ConditionResult]) -> tuple[ConditionLine, ...]:
-    return tuple(ConditionLine(r.text, r.name, r.origin, r.soft, r.passed, r.reason) for r in results)
+def _lines(results: Sequence[ConditionResult], judged_in: str | None = None) -> tuple[ConditionLine, ...]:
+    return tuple(ConditionLine(r.text, r.name, r.origin, r.soft, r.passed, r.reason, judged_in) for r in results)
 
 
 def _verdicts(catalogue: Catalogue, check: PackageCheck) -> tuple[PartyVerdict, ...]:
+    """Each party's verdict; judged robustly, its reasons include the failures of every era that
+    breaks it (labelled with the era)."""
+    from negotiator.domain.judging import broken_by
+
     names = {p.code: p.name for p in catalogue.parties}
-    # ``stake``, ``era`` and ``robust`` are read when the checker gives them (no stake and eras
-    # are being added to it); until then every party has a stake and no era.
-    return tuple(
-        PartyVerdict(p.party, names.get(p.party, p.party), p.satisfied, p.passed, p.total, _lines(p.conditions),
-                     stake=getattr(p, "stake", True), era=getattr(p, "era", None), robust=getattr(p, "robust", None))
-        for p in check.parties
-    )
+    verdicts = []
+    for p in check.parties:
+        lines = _lines(p.conditions)
+        for era in p.eras or () if p.robust is not None else ():
+            if era.era != p.era and not era.satisfied:
+                lines += tuple(line for line in _lines(era.conditions, era.era or "standing positions")
+                               if not line.passed)
+        verdicts.append(PartyVerdict(p.party, names.get(p.party, p.party), p.satisfied, p.passed, p.total, lines,
+                                     stake=p.stake, era=p.era, robust=p.robust, broken_by=broken_by(p)))
+    return tuple(verdicts)
 
 
 def _balance(package: Package, metrics: PackageMetrics) -> BalanceSeries | None:
@@ -274,10 +289,10 @@ def _package_brief(catalogue: Catalogue, package: Package, check: PackageCheck, 
     )
 
 
-def _comparison(catalogue: Catalogue, packages: Sequence[Package]) -> ComparisonBrief:
+def _comparison(catalogue: Catalogue, packages: Sequence[Package], views: Sequence[Catalogue]) -> ComparisonBrief:
     from negotiator.domain.compare import compare, comparison_table
 
-    comparison = compare(catalogue, packages)
+    comparison = compare(catalogue, packages, views)
     gains = [{p: m.gain for p, m in c.metrics.parties.items()} for c in comparison.packages]
     points = tuple(
         GainPoint(c.name, g, c.metrics.min_gain, c.metrics.total_gain, len(c.satisfied), c.pareto_optimal)
@@ -286,15 +301,23 @@ def _comparison(catalogue: Catalogue, packages: Sequence[Package]) -> Comparison
     return ComparisonBrief(comparison_table(comparison), points)
 
 
-def build_brief(catalogue: Catalogue, packages: Sequence[Package], made_on: date, title: str | None = None) -> Brief:
+def build_brief(catalogue: Catalogue, packages: Sequence[Package], made_on: date, title: str | None = None,
+                judging: Judging | None = None, robust: bool = False) -> Brief:
     """The brief of ``packages`` (in the order given); with two or more, their comparison too.
-    ``made_on`` dates the brief and is the day overdue steps are judged against."""
+    ``made_on`` dates the brief and is the day overdue steps are judged against.  Each package is
+    judged in the eras of its date (or as ``judging`` says); with ``robust``, every party also in
+    each era the package's window spans."""
+    from negotiator.domain.judging import Bench
+    from negotiator.domain.judging import Judging as Chosen
+
     if not packages:
         raise InvalidValue("there is no package to report on")
-    checker = Checker(catalogue)
-    values = move_values(catalogue)
+    bench = Bench(catalogue, judging or Chosen(today=made_on))
+    views = [bench.view(p) for p in packages]
     briefs = tuple(
-        _package_brief(catalogue, p, checker.check(p), package_metrics(catalogue, p, values), made_on) for p in packages
+        _package_brief(view, p, bench.robust(p) if robust else bench.check(p),
+                       package_metrics(view, p, move_values(view)), made_on)
+        for view, p in zip(views, packages)
     )
     if title is None:
         title = f"Brief: {packages[0].title or packages[0].name}" if len(packages) == 1 else f"Brief: {len(packages)} packages"
@@ -303,5 +326,5 @@ def build_brief(catalogue: Catalogue, packages: Sequence[Package], made_on: date
         made_on=made_on,
         parties=tuple((p.code, p.name) for p in catalogue.parties),
         packages=briefs,
-        comparison=_comparison(catalogue, packages) if len(packages) > 1 else None,
+        comparison=_comparison(catalogue, packages, views) if len(packages) > 1 else None,
     )

@@ -116,11 +116,24 @@ def at_stake(packages: Sequence[Package], values: Mapping[str, Mapping[str, int]
     return [party for party in parties if any(values.get(m, {}).get(party, 0) != 0 for m in placed)]
 
 
-def compare(catalogue: Catalogue, packages: Sequence[Package]) -> Comparison:
-    """Metrics, check verdicts and dominance of ``packages`` (in the order given)."""
-    values = move_values(catalogue)
-    checker = Checker(catalogue)
-    measured = [(package_metrics(catalogue, p, values), checker.check(p)) for p in packages]
+def compare(catalogue: Catalogue, packages: Sequence[Package], views: Sequence[Catalogue] | None = None) -> Comparison:
+    """Metrics, check verdicts and dominance of ``packages`` (in the order given).
+
+    ``catalogue`` is the catalogue in force, or ``views`` gives each package the catalogue in
+    force on its own date (``negotiator.domain.judging.Bench.view``)."""
+    in_force = list(views) if views is not None else [catalogue] * len(packages)
+    values_of: dict[int, dict] = {}
+    checkers: dict[int, Checker] = {}
+    measured = []
+    for view, package in zip(in_force, packages):
+        if id(view) not in checkers:
+            values_of[id(view)], checkers[id(view)] = move_values(view), Checker(view)
+        measured.append((package_metrics(view, package, values_of[id(view)]), checkers[id(view)].check(package)))
+    # What a move is worth to a party in any of the eras judged (for who has something at stake).
+    values: dict[str, dict[str, int]] = {}
+    for view_values in values_of.values():
+        for move, row in view_values.items():
+            values.setdefault(move, {}).update({party: value for party, value in row.items() if value})
     satisfied = [frozenset(check.satisfied()) for _, check in measured]
     compared = []
     for i, (metrics, check) in enumerate(measured):
@@ -144,17 +157,29 @@ def compare(catalogue: Catalogue, packages: Sequence[Package]) -> Comparison:
     return Comparison(tuple(p.code for p in catalogue.parties), tuple(marked))
 
 
+def party_stake(check: PackageCheck, party: str) -> bool:
+    return next((p.stake for p in check.parties if p.party == party), True)
+
+
+def party_era(check: PackageCheck, party: str) -> str | None:
+    return next((p.era for p in check.parties if p.party == party), None)
+
+
 def comparison_table(comparison: Comparison) -> Table:
     """Metrics as rows, packages as columns; per-party rows follow the package-wide ones."""
+    from negotiator.domain.verdicts import satisfied_count
+
     packages = comparison.packages
-    party_count = len(comparison.parties)
 
     def row(label: str, cell) -> tuple[Any, ...]:
         return (label, *(cell(p) for p in packages))
 
+    def satisfied(p: Compared, party: str) -> Any:
+        return party in p.satisfied if party_stake(p.check, party) else "no stake"
+
     rows = [
         row("valid", lambda p: p.check.valid),
-        row("parties satisfied", lambda p: f"{len(p.satisfied)}/{party_count}"),
+        row("parties satisfied", lambda p: satisfied_count(p.check.parties, word="")),
         row("steps", lambda p: p.metrics.steps),
         row("moves", lambda p: p.metrics.moves),
         row("reciprocity", lambda p: round(p.metrics.reciprocity, 2)),
@@ -163,8 +188,10 @@ def comparison_table(comparison: Comparison) -> Table:
         row("total gain", lambda p: p.metrics.total_gain),
     ]
     for party in comparison.parties:
+        if any(party_era(p.check, party) for p in packages):
+            rows.append(row(f"{party} era", lambda p, party=party: party_era(p.check, party)))
         rows += [
-            row(f"{party} satisfied", lambda p, party=party: party in p.satisfied),
+            row(f"{party} satisfied", lambda p, party=party: satisfied(p, party)),
             row(f"{party} gain", lambda p, party=party: p.metrics.parties[party].gain),
             row(f"{party} exposure", lambda p, party=party: p.metrics.parties[party].exposure),
             row(f"{party} first move", lambda p, party=party: p.metrics.parties[party].first_move),
@@ -197,6 +224,8 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
                 "best_by": list(p.best_by),
                 "parties": {
                     party: {
+                        "era": party_era(p.check, party),
+                        "stake": party_stake(p.check, party),
                         "satisfied": party in p.satisfied,
                         "gain": measured.gain,
                         "exposure": measured.exposure,

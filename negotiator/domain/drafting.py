@@ -89,6 +89,7 @@ def show_document(catalogue: Catalogue, package: Package, check, detail: bool = 
         "description": package.description,
         "status": package.status,
         "based_on": package.based_on,
+        "date": package.date,
         "steps": [
             {
                 "step": ordinal,

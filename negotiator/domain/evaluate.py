@@ -17,7 +17,11 @@ only when such an atom is reached, all parties in one pass.
 Positions with a bound are conditions of their party (origin ``position``, text ``move op value``).
 Conditions without a party are rules: a package is *valid* when every rule holds.  A party is
 *satisfied* when every non-soft condition of its own holds; soft ones are counted in
-``passed``/``total`` but do not decide.
+``passed``/``total`` but do not decide.  A party with no condition of its own (position bounds
+aside) that neither acts in nor values any placed move has *no stake* in the package.
+
+The catalogue judged against is the catalogue in force (``Catalogue.in_force``): each party's
+positions and conditions of the era it is judged in, which every result names.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ from typing import NamedTuple
 
 from negotiator.domain.conditions import Node, Quantity
 from negotiator.domain.deciding import Facts, expression, function, predicate
+from negotiator.domain.eras import require_in_force
 from negotiator.domain.errors import ConditionSyntaxError, InvalidValue
 from negotiator.domain.language import parse, to_text
-from negotiator.domain.metrics import Ledger, move_values
+from negotiator.domain.metrics import Ledger, Values, move_values
 from negotiator.domain.model import Catalogue, Condition, Package
 from negotiator.domain.reasons import Explain, explainer, remembered
 
@@ -49,14 +54,39 @@ class ConditionResult(NamedTuple):
     soft: bool
     passed: bool
     reason: str
+    era: str | None = None  # the era the condition (or the position) holds in; None: standing
+
+
+class EraCheck(NamedTuple):
+    """How a package fares with a party in one of its eras (None: on its standing rows alone)."""
+
+    era: str | None
+    satisfied: bool
+    passed: int
+    total: int
+    conditions: tuple[ConditionResult, ...]
+    stake: bool = True
 
 
 class PartyCheck(NamedTuple):
+    """A party's verdict on a package.
+
+    ``stake`` is False when the party has no condition of its own in force and neither acts in
+    nor values any placed move (then ``satisfied`` is True); ``era`` is the era it was judged in
+    (None: its standing rows alone).  Judged across eras, ``eras`` holds its verdict in each of
+    them; judged robustly, ``eras`` holds its verdict in each era the package's window spans,
+    ``robust`` whether every one is satisfied, and ``satisfied`` is that robust verdict.
+    """
+
     party: str
     satisfied: bool
     passed: int
     total: int
     conditions: tuple[ConditionResult, ...]
+    stake: bool = True
+    era: str | None = None
+    eras: tuple[EraCheck, ...] | None = None
+    robust: bool | None = None
 
 
 class PackageCheck(NamedTuple):
@@ -79,7 +109,8 @@ class Judged(NamedTuple):
 
 def effective_conditions(catalogue: Catalogue) -> list[Judged]:
     """Every condition packages are judged against: the catalogue's conditions, then each
-    position with a bound as a condition of its party."""
+    position with a bound as a condition of its party (of the position's era)."""
+    require_in_force(catalogue)
     judged = []
     for condition in catalogue.conditions:
         try:
@@ -92,7 +123,7 @@ def effective_conditions(catalogue: Catalogue) -> list[Judged]:
         if position.bound is None:
             continue
         node = Quantity(position.move, position.bound.op, position.bound.value)
-        condition = Condition(text=to_text(node), party=position.party, source=position.source)
+        condition = Condition(text=to_text(node), party=position.party, source=position.source, era=position.era)
         judged.append(Judged(condition, node, "position"))
     return judged
 
@@ -109,19 +140,35 @@ class _Group(NamedTuple):
     passes unexplained (the same for every package, so made once); and which are soft."""
 
     judge: Callable[[dict, dict, int, Facts], tuple[bool, ...]]
-    entries: tuple[tuple[tuple, Explain], ...]
+    entries: tuple[tuple[tuple, Explain, tuple], ...]  # fixed part, explainer, era part of each result
     plain: tuple[ConditionResult, ...]
     softs: tuple[bool, ...]
+    has_conditions: bool  # a condition of its own (not only position bounds): a stake in any package
 
 
 def _group(judged: list[Judged], party: str | None) -> _Group:
     fixed = [(c.text, c.party, c.name, origin, c.soft) for c, _, origin in judged]
+    tails = [(j.condition.era,) for j in judged]
     return _Group(
         judge=function([expression(j.node, party) for j in judged]),
-        entries=tuple(zip(fixed, [remembered(j.node, party) for j in judged])),
-        plain=tuple(ConditionResult(*f, True, "") for f in fixed),
+        entries=tuple(zip(fixed, [remembered(j.node, party) for j in judged], tails)),
+        plain=tuple(ConditionResult(*f, True, "", *tail) for f, tail in zip(fixed, tails)),
         softs=tuple(j.condition.soft for j in judged),
+        has_conditions=any(j.origin == "condition" for j in judged),
     )
+
+
+def concerned_moves(catalogue: Catalogue, values: Values | None = None) -> dict[str, frozenset[str]]:
+    """Party -> the moves it acts in or values (v_P(m) != 0), by the positions in force
+    (``values``: ``move_values(catalogue)``, when already known)."""
+    values = move_values(catalogue) if values is None else values
+    found: dict[str, set[str]] = {p.code: set() for p in catalogue.parties}
+    for move in catalogue.moves:
+        found.setdefault(move.actor, set()).add(move.code)
+        for party, value in values.get(move.code, {}).items():
+            if value:
+                found.setdefault(party, set()).add(move.code)
+    return {party: frozenset(moves) for party, moves in found.items()}
 
 
 class Checker:
@@ -134,8 +181,10 @@ class Checker:
 
     def __init__(self, catalogue: Catalogue, parties: Iterable[str] | None = None, explain_passes: bool = True):
         self.catalogue = catalogue
-        self.ledger = Ledger.of(move_values(catalogue), (p.code for p in catalogue.parties))
+        values = move_values(catalogue)
+        self.ledger = Ledger.of(values, (p.code for p in catalogue.parties))
         self.explain_passes = explain_passes
+        self.era_of = catalogue.era_of
         wanted = None if parties is None else set(parties)
         rules: list[Judged] = []
         by_party: dict[str, list[Judged]] = {
@@ -149,16 +198,23 @@ class Checker:
                 by_party.setdefault(party, []).append(judged)
         self.rules = _group(rules, None)
         self.parties = {party: _group(judged, party) for party, judged in by_party.items()}
+        # Only a party without a condition of its own can lack a stake; its moves are looked up.
+        self.concerned = {party: moves for party, moves in concerned_moves(catalogue, values).items()
+                          if party in self.parties and not self.parties[party].has_conditions}
 
     def check(self, package: Package) -> PackageCheck:
         facts = Facts(package, self.ledger)
         rules, outcomes = self._results(self.rules, facts)
         valid = all(outcomes)
         parties = []
+        era_of = self.era_of
         for party, group in self.parties.items():
             results, outcomes = self._results(group, facts)
             satisfied = all(map(operator.or_, outcomes, group.softs))
-            parties.append(_new(PartyCheck, (party, satisfied, sum(outcomes), len(outcomes), results)))
+            concerned = self.concerned.get(party)
+            stake = concerned is None or not concerned.isdisjoint(facts.step)
+            parties.append(_new(PartyCheck, (party, satisfied, sum(outcomes), len(outcomes), results, stake,
+                                             era_of.get(party), None, None)))
         return PackageCheck(package.name, valid, rules, tuple(parties))
 
     def _results(self, group: _Group, facts: Facts) -> tuple[tuple[ConditionResult, ...], tuple[bool, ...]]:
@@ -169,16 +225,16 @@ class Checker:
         entries = group.entries
         if self.explain_passes:
             results = [
-                _new(ConditionResult, fixed + (passed, explain(facts)))
-                for (fixed, explain), passed in zip(entries, outcomes)
+                _new(ConditionResult, fixed + (passed, explain(facts)) + tail)
+                for (fixed, explain, tail), passed in zip(entries, outcomes)
             ]
             return tuple(results), outcomes
         if all(outcomes):
             return group.plain, outcomes
         results = list(group.plain)
         for index in compress(range(len(outcomes)), map(operator.not_, outcomes)):
-            fixed, explain = entries[index]
-            results[index] = _new(ConditionResult, fixed + (False, explain(facts)))
+            fixed, explain, tail = entries[index]
+            results[index] = _new(ConditionResult, fixed + (False, explain(facts)) + tail)
         return tuple(results), outcomes
 
 

@@ -7,33 +7,71 @@ implementation and package (below, each self-contained).
 
 from __future__ import annotations
 
-from negotiator.domain.model import Catalogue
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from negotiator.domain.model import Catalogue, Position
 from negotiator.domain.table import Table
+
+if TYPE_CHECKING:
+    from negotiator.domain.evaluate import PackageCheck
+
+
+def party_header(catalogue: Catalogue, party: str) -> str:
+    """A party's column in a matrix of a catalogue in force: ``ROK (lee)`` when it is judged in
+    an era, else its code."""
+    era = catalogue.era_of.get(party)
+    return f"{party} ({era})" if era else party
+
+
+def _position_cell(position: Position) -> str:
+    text = position.stance
+    if position.weight != 1:
+        text += f" {position.weight}"
+    if position.bound is not None:
+        text += f" {position.bound.text}"
+    return text
 
 
 def positions_matrix(catalogue: Catalogue) -> Table:
-    """Moves × parties: each cell the party's stance on the move, with weight and bound.
+    """Moves × parties: each cell the party's stance on the move, with weight and bound, as in
+    force (a party judged in an era is headed with it, e.g. ``ROK (lee)``).
 
     ``offer``, ``demand 3``, ``oppose 2``, ``demand 3 >= 300`` — the weight is shown when not 1.
     """
     parties = [p.code for p in catalogue.parties]
-    cells: dict[tuple[str, str], str] = {}
-    for position in catalogue.positions:
-        text = position.stance
-        if position.weight != 1:
-            text += f" {position.weight}"
-        if position.bound is not None:
-            text += f" {position.bound.text}"
-        cells[(position.move, position.party)] = text
+    cells = {(position.move, position.party): _position_cell(position) for position in catalogue.positions}
     rows = tuple(
         (move.code, move.actor, move.issue, *(cells.get((move.code, party)) for party in parties))
         for move in catalogue.moves
     )
-    return Table(("move", "actor", "issue", *parties), rows, title="Positions (moves × parties)")
+    headers = tuple(party_header(catalogue, party) for party in parties)
+    return Table(("move", "actor", "issue", *headers), rows, title="Positions (moves × parties)")
+
+
+def positions_all_eras_matrix(catalogue: Catalogue) -> Table:
+    """Moves × (party, era): for a party with eras one column per era, oldest first, each cell
+    its position in force in that era; for a party without, one column of its positions."""
+    from negotiator.domain.eras import in_force
+
+    columns: list[tuple[str, dict[str, str]]] = []
+    for party in catalogue.parties:
+        eras = catalogue.eras_of.get(party.code, ())
+        for era in eras or (None,):
+            held = in_force(catalogue, party.code, era.name if era is not None else None).positions
+            header = f"{party.code} ({era.name})" if era is not None else party.code
+            columns.append((header, {p.move: _position_cell(p) for p in held}))
+    rows = tuple(
+        (move.code, move.actor, move.issue, *(cells.get(move.code) for _, cells in columns))
+        for move in catalogue.moves
+    )
+    return Table(("move", "actor", "issue", *(header for header, _ in columns)), rows,
+                 title="Positions in every era (moves × parties and eras)")
 
 
 def values_matrix(catalogue: Catalogue) -> Table:
-    """Moves × parties: v_P(m) per DESIGN §4 (−cost for the actor, +weight demand, −weight oppose)."""
+    """Moves × parties: v_P(m) per DESIGN §4 (−cost for the actor, +weight demand, −weight oppose),
+    with the positions in force."""
     from negotiator.domain.metrics import move_values
 
     values = move_values(catalogue)
@@ -42,7 +80,8 @@ def values_matrix(catalogue: Catalogue) -> Table:
         (move.code, move.actor, *(values.get(move.code, {}).get(party, 0) for party in parties))
         for move in catalogue.moves
     )
-    return Table(("move", "actor", *parties), rows, title="Values v_P(m) (moves × parties)")
+    headers = tuple(party_header(catalogue, party) for party in parties)
+    return Table(("move", "actor", *headers), rows, title="Values v_P(m) (moves × parties)")
 
 
 def balance_matrix(catalogue: Catalogue, package) -> Table:
@@ -80,7 +119,8 @@ def package_matrix(catalogue: Catalogue, package) -> Table:
                 text += f" ({format_number(placement.quantity)}" + (f" {move.unit})" if move.unit else ")")
             cells.setdefault(move.actor, []).append(text)
         rows.append((ordinal, step.label, step.due, *(", ".join(cells[p]) or None for p in parties)))
-    title = f"{package.name}" + (f" — {package.title}" if package.title else "") + f" ({package.status})"
+    title = (f"{package.name}" + (f" — {package.title}" if package.title else "") + f" ({package.status}"
+             + (f", dated {package.date.isoformat()})" if package.date else ")"))
     return Table(("step", "label", "due", *parties), tuple(rows), title=title)
 
 
@@ -116,45 +156,57 @@ def implementation_matrix(catalogue: Catalogue, state) -> Table:
     )
 
 
-def satisfaction_matrix(catalogue: Catalogue, packages) -> Table:
-    """Packages × parties: whether each package satisfies each party (§3), with its validity
-    (every rule obeyed) and how many parties it satisfies."""
-    from negotiator.domain.evaluate import Checker
-
-    checker = Checker(catalogue, explain_passes=False)
+def satisfaction_matrix(catalogue: Catalogue, checks: Sequence[PackageCheck]) -> Table:
+    """Packages × parties: whether each package satisfies each party (§3; ``no stake`` for a
+    party with none), with its validity, how many parties it satisfies and the eras its parties
+    were judged in."""
     parties = [p.code for p in catalogue.parties]
     rows = []
-    for package in packages:
-        check = checker.check(package)
-        satisfied = {p.party: p.satisfied for p in check.parties}
-        rows.append((check.package, check.valid, sum(satisfied.values()), *(satisfied.get(p) for p in parties)))
+    for check in checks:
+        satisfied = {p.party: p.satisfied if p.stake else "no stake" for p in check.parties}
+        row = (check.package, check.valid, sum(p.satisfied for p in check.parties if p.stake),
+               *(satisfied.get(p) for p in parties))
+        if catalogue.eras:
+            row += (", ".join(f"{p.party} {p.era}" for p in check.parties if p.era) or None,)
+        rows.append(row)
     return Table(
-        ("package", "valid", "satisfied", *parties),
+        ("package", "valid", "satisfied", *parties, *(("eras",) if catalogue.eras else ())),
         tuple(rows),
         title="Satisfaction (packages × parties)",
     )
 
 
-def conditions_matrix(catalogue: Catalogue, packages) -> Table:
+def conditions_matrix(checks: Sequence[PackageCheck], eras: bool = False) -> Table:
     """Conditions × packages: ``pass`` or ``FAIL`` for every condition (rules first, then each
-    party's, position bounds included) on every package."""
-    from negotiator.domain.evaluate import Checker
-    from negotiator.domain.model import Package
+    party's, position bounds included) on every package; empty where the condition is not in
+    force for the package (an era's condition, its party judged in another era).  With ``eras``
+    (the parties have some) a column says the era each condition belongs to."""
+    order: dict[tuple, tuple] = {}
 
-    checker = Checker(catalogue, explain_passes=False)
+    def key(r) -> tuple:
+        return (r.party, r.era, r.name, r.text, r.origin)
 
-    def results(package):
-        check = checker.check(package)
-        return list(check.rules) + [r for party in check.parties for r in party.conditions]
-
-    judged = results(Package(name=""))  # every condition, in the order the checker reports them
-    columns = [(package.name, results(package)) for package in packages]
+    for check in checks:
+        for r in check.rules:
+            order.setdefault(key(r), (*key(r), r.soft))
+    parties = list(dict.fromkeys(p.party for check in checks for p in check.parties))
+    for party in parties:
+        for check in checks:
+            for entry in check.parties:
+                if entry.party == party:
+                    for r in entry.conditions:
+                        order.setdefault(key(r), (*key(r), r.soft))
+    columns = []
+    for check in checks:
+        results = list(check.rules) + [r for party in check.parties for r in party.conditions]
+        columns.append((check.package, {key(r): r.passed for r in results}))
     rows = tuple(
-        (r.party, r.name, r.text, r.origin, r.soft, *("pass" if column[i].passed else "FAIL" for _, column in columns))
-        for i, r in enumerate(judged)
+        (*(fields if eras else fields[:1] + fields[2:]),
+         *(None if k not in column else ("pass" if column[k] else "FAIL") for _, column in columns))
+        for k, fields in order.items()
     )
     return Table(
-        ("party", "name", "condition", "origin", "soft", *(name for name, _ in columns)),
+        ("party", *(("era",) if eras else ()), "name", "condition", "origin", "soft", *(name for name, _ in columns)),
         rows,
-        title="Conditions × packages (no party: a rule)",
+        title="Conditions × packages (no party: a rule; no era: standing)",
     )

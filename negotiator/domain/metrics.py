@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from negotiator.domain.eras import require_in_force
 from negotiator.domain.model import Catalogue, Package
 
 Values = Mapping[str, Mapping[str, int]]
@@ -28,7 +29,8 @@ Values = Mapping[str, Mapping[str, int]]
 def move_values(catalogue: Catalogue) -> dict[str, dict[str, int]]:
     """``v_P(m)`` for every move m and party P: -cost for the actor, +weight for a party that
     demands it, -weight for one that opposes it, 0 otherwise (offers add nothing: the offering
-    party is the actor)."""
+    party is the actor).  The positions are those in force (``Catalogue.in_force``)."""
+    require_in_force(catalogue)
     parties = [p.code for p in catalogue.parties]
     values = {m.code: dict.fromkeys(parties, 0) for m in catalogue.moves}
     actor_of = {m.code: m.actor for m in catalogue.moves}

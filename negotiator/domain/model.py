@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,6 +22,8 @@ from typing import NamedTuple
 
 from negotiator.domain.comparators import holds
 from negotiator.domain.errors import InvalidValue, UnknownCode
+
+_Date = date  # ``Package.date`` shadows the name inside the class
 
 STANCES = ("demand", "offer", "oppose")
 STATUSES = ("draft", "proposed", "agreed", "implementing", "completed", "collapsed")
@@ -37,6 +40,7 @@ MOVE_CODE = re.compile(r"[a-z][a-z0-9]*([.-][a-z0-9]+)*")
 PARTY_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 ISSUE_CODE = MOVE_CODE
 PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+ERA_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def _checked(code: str, kind: str) -> str:
@@ -223,24 +227,57 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Era:
+    """A dated period of one party in which its era positions and conditions hold, typically a
+    government: ``start`` is its first day, ``end`` the first day after it (None: ongoing)."""
+
+    party: str
+    name: str
+    title: str
+    start: date
+    end: date | None = None
+    source: str = ""
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def overlaps(self, first: date, last: date) -> bool:
+        """Whether the era holds on some day from ``first`` to ``last`` (both included)."""
+        return self.start <= last and (self.end is None or first < self.end)
+
+    @property
+    def span(self) -> str:
+        """``2008-02-25 to 2013-02-25`` (the end excluded), or ``from 2025-06-04`` when ongoing."""
+        if self.end is None:
+            return f"from {self.start.isoformat()}"
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
 class Position:
+    """What ``party`` thinks of ``move``; ``era`` names the era of the party it holds in (None:
+    standing, in every era unless an era position on the same move replaces it)."""
+
     party: str
     move: str
     stance: str
     weight: int = 1
     bound: Bound | None = None
     source: str = ""
+    era: str | None = None
 
 
 @dataclass(frozen=True)
 class Condition:
-    """A party's acceptance rule (``party`` set) or a rule every package obeys (``party`` None)."""
+    """A party's acceptance rule (``party`` set) or a rule every package obeys (``party`` None);
+    ``era`` names the era of the party it holds in (None: standing; a rule has none)."""
 
     text: str
     party: str | None = None
     name: str | None = None
     soft: bool = False
     source: str = ""
+    era: str | None = None
 
     @property
     def is_rule(self) -> bool:
@@ -285,6 +322,9 @@ class Event:
 
 @dataclass(frozen=True)
 class Package:
+    """A package of steps; ``date`` is when it was or will be proposed or signed, the day it is
+    judged on unless told otherwise."""
+
     name: str
     title: str = ""
     description: str = ""
@@ -292,6 +332,7 @@ class Package:
     based_on: str | None = None
     steps: tuple[Step, ...] = ()
     history: tuple[Event, ...] = ()
+    date: _Date | None = None
 
     def step_of(self) -> dict[str, int]:
         """Move code -> 1-based ordinal of the step holding it."""
@@ -306,13 +347,46 @@ class Package:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Everything a package is judged against: parties, moves, positions, conditions."""
+    """Everything a package is judged against: parties, moves, positions, conditions, eras.
+
+    As stored, a catalogue holds every position and condition of every era.  A package is
+    judged against the catalogue *in force* (:meth:`in_force`, :mod:`negotiator.domain.eras`):
+    for each party, the positions and conditions of the era it is judged in, and
+    ``judged_in`` says which era that is for each party that has one.
+    """
 
     parties: tuple[Party, ...] = ()
     issues: tuple[Issue, ...] = ()
     moves: tuple[Move, ...] = ()
     positions: tuple[Position, ...] = ()
     conditions: tuple[Condition, ...] = field(default=())
+    eras: tuple[Era, ...] = ()
+    judged_in: tuple[tuple[str, str], ...] | None = None  # (party, era) pairs; None: not yet in force
+
+    @property
+    def resolved(self) -> bool:
+        """Whether this is a catalogue in force (every party in one era, or in none)."""
+        return self.judged_in is not None
+
+    @cached_property
+    def era_of(self) -> dict[str, str]:
+        """Party -> the era it is judged in (parties judged on standing rows alone are absent)."""
+        return dict(self.judged_in or ())
+
+    @cached_property
+    def eras_of(self) -> dict[str, tuple[Era, ...]]:
+        """Party -> its eras, oldest first."""
+        found: dict[str, list[Era]] = {}
+        for era in sorted(self.eras, key=lambda e: (e.party, e.start)):
+            found.setdefault(era.party, []).append(era)
+        return {party: tuple(eras) for party, eras in found.items()}
+
+    def in_force(self, as_of: date, pins: Mapping[str, str] | None = None) -> Catalogue:
+        """The catalogue in force on ``as_of`` with ``pins`` (party -> era, whatever the date):
+        see :func:`negotiator.domain.eras.in_force_on`."""
+        from negotiator.domain.eras import in_force_on
+
+        return in_force_on(self, as_of, pins or {})
 
     @cached_property
     def party_by_code(self) -> dict[str, Party]:

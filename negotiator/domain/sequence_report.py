@@ -11,6 +11,7 @@ are the best of what remains, so the tables claim no proof for them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -44,19 +45,37 @@ def _unnamed(result: SequenceResult) -> str:
     return f"could not name the conflicting conditions within --time-limit {result.time_limit:g}"
 
 
-def sequence_tables(catalogue: Catalogue, drafted: Package, result: SequenceResult) -> list[Table]:
-    """The tables of ``sequence``, in order; the first one's title is the status line."""
+Spans = Mapping[str, Sequence[str | None]]
+
+
+def sequence_tables(catalogue: Catalogue, drafted: Package, result: SequenceResult,
+                    stakes: Mapping[str, bool] | None = None, spans: Spans | None = None) -> list[Table]:
+    """The tables of ``sequence``, in order; the first one's title is the status line.
+
+    ``catalogue`` is the catalogue in force; ``stakes`` says which parties have a stake in the
+    package (all, when not given); ``spans`` the eras each party was judged in robustly."""
     if not result.options:
-        return [Table(("party", "condition"), _conflict_rows(result), title=status_line(result))]
-    tables = [options_table(catalogue, drafted, result), steps_table(drafted, result)]
+        return [Table(("party", "era", "condition"), _conflict_rows(result), title=status_line(result))]
+    tables = [options_table(catalogue, drafted, result, stakes), steps_table(drafted, result)]
     if result.conflicts or result.unnamed:
         tables.append(conflicts_table(result))
+    if catalogue.eras:
+        tables.append(eras_table(catalogue, stakes, spans))
     return tables
 
 
-def options_table(catalogue: Catalogue, drafted: Package, result: SequenceResult) -> Table:
+def satisfied_text(satisfied: Sequence[str], parties: Sequence[str], stakes: Mapping[str, bool] | None) -> str:
+    """``5/5 (1 without stake)``: the satisfied parties over those with a stake."""
+    with_stake = [p for p in parties if stakes is None or stakes.get(p, True)]
+    count = f"{sum(1 for p in satisfied if p in with_stake)}/{len(with_stake)}"
+    without = len(parties) - len(with_stake)
+    return count + (f" ({without} without stake)" if without else "")
+
+
+def options_table(catalogue: Catalogue, drafted: Package, result: SequenceResult,
+                  stakes: Mapping[str, bool] | None = None) -> Table:
     """One row per option with its §4 metrics; proof is claimed for the best option only."""
-    parties = len(catalogue.parties)
+    parties = [p.code for p in catalogue.parties]
     values = move_values(catalogue)
 
     def reciprocity(option: Option) -> float:
@@ -66,12 +85,27 @@ def options_table(catalogue: Catalogue, drafted: Package, result: SequenceResult
         ("option", "parties satisfied", "satisfied", "max exposure", "total exposure", "moved", "reciprocity",
          "proven optimal"),
         tuple(
-            (o.rank, f"{len(o.satisfied)}/{parties}", " ".join(o.satisfied), o.max_exposure, o.total_exposure,
-             o.moved, reciprocity(o), o.proven if o.rank == 1 else "-")
+            (o.rank, satisfied_text(o.satisfied, parties, stakes),
+             " ".join(p for p in o.satisfied if stakes is None or stakes.get(p, True)), o.max_exposure,
+             o.total_exposure, o.moved, reciprocity(o), o.proven if o.rank == 1 else "-")
             for o in result.options
         ),
         title=status_line(result),
     )
+
+
+def eras_table(catalogue: Catalogue, stakes: Mapping[str, bool] | None = None, spans: Spans | None = None) -> Table:
+    """Each party's era (that of the as-of date: its values give the exposures) and, judged
+    robustly, every era it had to be satisfied in."""
+    rows = []
+    for party in catalogue.parties:
+        row: tuple[Any, ...] = (party.code, catalogue.era_of.get(party.code))
+        if spans is not None:
+            row += (", ".join(era or "(standing)" for era in spans.get(party.code, (None,))),)
+        rows.append(row + ("yes" if stakes is None or stakes.get(party.code, True) else "no stake",))
+    headers = ("party", "era") + (("satisfied in",) if spans is not None else ()) + ("stake",)
+    title = "Eras the parties were judged in" + (" (robustly: every era listed)" if spans is not None else "")
+    return Table(headers, tuple(rows), title=title)
 
 
 def steps_table(drafted: Package, result: SequenceResult) -> Table:
@@ -95,11 +129,11 @@ def conflicts_table(result: SequenceResult) -> Table:
         title = f"Not every party is satisfied; {_unnamed(result)}"
     else:
         title = "Conflicting conditions: no ordering meets them all (dropping any one makes the rest satisfiable)"
-    return Table(("party", "condition"), _conflict_rows(result), title=title)
+    return Table(("party", "era", "condition"), _conflict_rows(result), title=title)
 
 
-def _conflict_rows(result: SequenceResult) -> tuple[tuple[str, str], ...]:
-    return tuple((c.party if c.party is not None else "(rule)", c.text) for c in result.conflicts)
+def _conflict_rows(result: SequenceResult) -> tuple[tuple[str, str | None, str], ...]:
+    return tuple((c.party if c.party is not None else "(rule)", c.era, c.text) for c in result.conflicts)
 
 
 def sequence_csv(drafted: Package, result: SequenceResult) -> Table:
@@ -107,9 +141,12 @@ def sequence_csv(drafted: Package, result: SequenceResult) -> Table:
     return steps_table(drafted, result) if result.options else conflicts_table(result)
 
 
-def sequence_document(result: SequenceResult) -> dict[str, Any]:
-    """The JSON document of ``sequence`` (§8), with every key whatever the outcome."""
-    return {
+def sequence_document(result: SequenceResult, spans: Spans | None = None,
+                      eras: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """The JSON document of ``sequence`` (§8), with every key whatever the outcome; ``eras``
+    the era each party was judged in, and, judged robustly, ``spans`` every era it had to be
+    satisfied in."""
+    document: dict[str, Any] = {
         "package": result.package,
         "status": result.status,
         "options": [
@@ -123,8 +160,13 @@ def sequence_document(result: SequenceResult) -> dict[str, Any]:
             }
             for o in result.options
         ],
-        "conflicts": [{"party": c.party, "text": c.text} for c in result.conflicts],
+        "conflicts": [{"party": c.party, "era": c.era, "text": c.text} for c in result.conflicts],
     }
+    if eras is not None:
+        document["eras"] = dict(eras)
+    if spans is not None:
+        document["robust"] = {party: list(spanned) for party, spanned in spans.items()}
+    return document
 
 
 def saved_package(drafted: Package, option: Option, name: str) -> SavedOption:

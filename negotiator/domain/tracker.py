@@ -115,6 +115,7 @@ class PartyState:
     balance: float
     exposure: float
     arrears: tuple[str, ...]  # own moves below full in the current or an overdue step
+    era: str | None = None  # the era whose positions value its moves (None: standing ones)
 
     @property
     def in_arrears(self) -> bool:
@@ -187,7 +188,8 @@ def package_status(
     """Rebuild ``package``'s implementation state on ``as_of`` (all history when None).
 
     Due dates are judged against ``as_of``, or against ``today`` when ``as_of`` is None; with
-    neither, no step is overdue.
+    neither, no step is overdue.  Moves are valued with the positions of ``catalogue``, the
+    catalogue in force (``Catalogue.in_force``) on the day the state is judged.
     """
     values = move_values(catalogue)
     parties = [p.code for p in catalogue.parties]
@@ -237,6 +239,7 @@ def package_status(
                 balance=running[party],
                 exposure=max(0.0, -lowest[party]),
                 arrears=arrears,
+                era=catalogue.era_of.get(party),
             )
         )
     return TrackerState(
@@ -306,12 +309,12 @@ def steps_table(state: TrackerState, parties: list[str]) -> Table:
 
 def parties_table(state: TrackerState) -> Table:
     rows = tuple(
-        (p.party, amount(p.delivered), amount(p.received), amount(p.balance), amount(p.exposure),
+        (p.party, p.era, amount(p.delivered), amount(p.received), amount(p.balance), amount(p.exposure),
          ", ".join(p.arrears) or None)
         for p in state.parties
     )
-    return Table(("party", "delivered", "received", "balance", "exposure", "in arrears"), rows,
-                 title="Per party (values weighted by level/3)")
+    return Table(("party", "era", "delivered", "received", "balance", "exposure", "in arrears"), rows,
+                 title="Per party (values weighted by level/3, with the positions of the era shown)")
 
 
 def status_document(state: TrackerState) -> dict:
@@ -340,7 +343,7 @@ def status_document(state: TrackerState) -> dict:
             for s in state.steps
         ],
         "parties": [
-            {"party": p.party, "delivered": amount(p.delivered), "received": amount(p.received),
+            {"party": p.party, "era": p.era, "delivered": amount(p.delivered), "received": amount(p.received),
              "balance": amount(p.balance), "exposure": amount(p.exposure), "arrears": list(p.arrears)}
             for p in state.parties
         ],

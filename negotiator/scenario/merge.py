@@ -1,7 +1,7 @@
 """What importing a scenario over the database's content would add, keep and change.
 
-Rows are matched by key: parties, issues and moves by code, positions by party and move,
-conditions by name (else by party and text), packages by name.  A row the database lacks is
+Rows are matched by key: parties, issues and moves by code, eras by party and name, positions by
+party, move and era, conditions by name (else by party, era and text), packages by name.  A row the database lacks is
 added; an identical row is kept; a row that differs would *change* — and nothing a user did is
 silently undone, so an import that would change rows is refused unless the user asks to replace
 them (DESIGN §14).  :func:`plan` says which rows are which, with one short line per change
@@ -52,6 +52,7 @@ class Plan:
     parties: tuple[Match, ...] = ()
     issues: tuple[Match, ...] = ()
     moves: tuple[Match, ...] = ()
+    eras: tuple[Match, ...] = ()
     positions: tuple[Match, ...] = ()
     conditions: tuple[Match, ...] = ()
     packages: tuple[Match, ...] = ()
@@ -61,16 +62,16 @@ class Plan:
 
 def match_conditions(stored: Sequence[Condition], incoming: Sequence[Condition]) -> list[int | None]:
     """For each incoming condition, the index of the stored one it is: the one of the same name,
-    else the one of the same party and text (a condition is its party's text, whatever it is
-    called); None for a new condition."""
+    else the one of the same party, era and text (a condition is its party's text, whatever it
+    is called); None for a new condition."""
     by_name = {c.name: i for i, c in enumerate(stored) if c.name is not None}
-    by_text: dict[tuple[str | None, str], int] = {}
+    by_text: dict[tuple[str | None, str | None, str], int] = {}
     for i, condition in enumerate(stored):
-        by_text.setdefault((condition.party, condition.text), i)
+        by_text.setdefault((condition.party, condition.era, condition.text), i)
     found: list[int | None] = [by_name.get(c.name) if c.name is not None else None for c in incoming]
     taken = {index for index in found if index is not None}
     for i, condition in enumerate(incoming):
-        index = by_text.get((condition.party, condition.text))
+        index = by_text.get((condition.party, condition.era, condition.text))
         if found[i] is None and index is not None and index not in taken:
             found[i] = index
             taken.add(index)
@@ -96,8 +97,11 @@ def plan(stored: Catalogue, stored_packages: Sequence[Package], scenario: Scenar
     issues = matched(catalogue.issues, {i.code: i for i in stored.issues}, lambda i: i.code,
                      lambda i: f"issue {i.code}")
     moves = matched(catalogue.moves, stored.move_by_code, lambda m: m.code, lambda m: f"move {m.code}")
-    positions = matched(catalogue.positions, {(p.party, p.move): p for p in stored.positions},
-                        lambda p: (p.party, p.move), lambda p: f"position {p.party} on {p.move}")
+    eras = matched(catalogue.eras, {(e.party, e.name): e for e in stored.eras}, lambda e: (e.party, e.name),
+                   lambda e: f"era {e.name} of {e.party}")
+    positions = matched(catalogue.positions, {(p.party, p.move, p.era): p for p in stored.positions},
+                        lambda p: (p.party, p.move, p.era),
+                        lambda p: f"position {p.party} on {p.move}" + (f" in era {p.era}" if p.era else ""))
 
     conditions = []
     for condition, index in zip(catalogue.conditions,
@@ -134,7 +138,7 @@ def plan(stored: Catalogue, stored_packages: Sequence[Package], scenario: Scenar
             merged, added = replace(merged, history=merged.history + (imported,)), added + (imported,)
         packages.append(Match(old, merged))
         added_events[package.name] = added
-    return Plan(parties, issues, moves, positions, tuple(conditions), tuple(packages), added_events,
+    return Plan(parties, issues, moves, eras, positions, tuple(conditions), tuple(packages), added_events,
                 tuple(changes))
 
 
@@ -159,7 +163,8 @@ def _differences(label: str, before: Any, after: Any) -> list[str]:
 def _package_differences(old: Package, new: Package, added: tuple[Event, ...]) -> list[str]:
     label = f"package {old.name}"
     found = [f"{label}: {key} {_text(getattr(old, key))} -> {_text(getattr(new, key))}"
-             for key in ("title", "description", "status", "based_on") if getattr(old, key) != getattr(new, key)]
+             for key in ("title", "description", "status", "based_on", "date")
+             if getattr(old, key) != getattr(new, key)]
     before, after = in_stored_order(old), in_stored_order(new)
     if len(before.steps) != len(after.steps):
         found.append(f"{label}: {len(before.steps)} steps -> {len(after.steps)} steps")

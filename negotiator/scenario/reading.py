@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from negotiator.domain import rules
@@ -22,12 +23,14 @@ from negotiator.domain.errors import ScenarioProblems
 from negotiator.domain.model import (
     Catalogue,
     Condition,
+    Era,
     Issue,
     Move,
     Party,
     Position,
     Scenario,
     parse_bound,
+    parse_date,
     parse_int,
 )
 from negotiator.scenario.nodes import NULL, Item, Origin, describe, unknown_key
@@ -36,7 +39,7 @@ from negotiator.scenario.reading_packages import PackageOrigin, PackageReader
 if TYPE_CHECKING:
     from negotiator.domain.conditions import Node
 
-SECTIONS = ("parties", "issues", "moves", "positions", "conditions", "packages")
+SECTIONS = ("parties", "issues", "moves", "eras", "positions", "conditions", "packages")
 
 # The keys each kind of item may have: required first, then optional.
 PARTY_KEYS = (("code", "name"), ("notes", "source"))
@@ -45,8 +48,9 @@ MOVE_KEYS = (
     ("code", "actor", "title"),
     ("issue", "description", "unit", "cost", "reversible", "source"),
 )
-POSITION_KEYS = (("party", "move", "stance"), ("weight", "bound", "source"))
-CONDITION_KEYS = (("text",), ("party", "name", "soft", "source"))
+ERA_KEYS = (("party", "name", "title", "start"), ("end", "source"))
+POSITION_KEYS = (("party", "move", "stance"), ("era", "weight", "bound", "source"))
+CONDITION_KEYS = (("text",), ("party", "era", "name", "soft", "source"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -63,6 +67,7 @@ class Origins:
     positions: tuple[Origin, ...] = ()
     conditions: tuple[Origin, ...] = ()
     packages: tuple[PackageOrigin, ...] = ()
+    eras: tuple[Origin, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class _Reader(PackageReader):
         parties, party_origins = self.collect(sections["parties"], self.party)
         issues, issue_origins = self.collect(sections["issues"], self.issue)
         moves, move_origins = self.collect(sections["moves"], self.move)
+        eras, era_origins = self.collect(sections["eras"], self.era)
         positions, position_origins = self.collect(sections["positions"], self.position)
         read_conditions, condition_origins = self.collect(sections["conditions"], self.condition)
         packages, package_origins = self.collect(sections["packages"], self.package)
@@ -164,12 +170,13 @@ class _Reader(PackageReader):
                 moves=tuple(moves),
                 positions=tuple(positions),
                 conditions=tuple(condition for condition, _ in read_conditions),
+                eras=tuple(eras),
             ),
             tuple(packages),
         )
         origins = Origins(
             tuple(party_origins), tuple(issue_origins), tuple(move_origins),
-            tuple(position_origins), tuple(condition_origins), tuple(package_origins),
+            tuple(position_origins), tuple(condition_origins), tuple(package_origins), tuple(era_origins),
         )
         return ParsedScenario(
             self.filename,
@@ -248,6 +255,23 @@ class _Reader(PackageReader):
             return None
         return self.kept(item, "move", move.code, move)
 
+    def era(self, node: Any):
+        item = Item(self, node, "era", ERA_KEYS,
+                    "{party: ROK, name: lee, title: Lee Myung-bak government, start: 2008-02-25}")
+        start = item.converted("start", lambda v: parse_date(v, "start date"))
+        era = Era(
+            party=item.text("party"), name=item.text("name"), title=item.text("title"),
+            start=start or date.min, end=item.converted("end", lambda v: parse_date(v, "end date")),
+            source=item.text("source"),
+        )
+        item.judge(rules.era_problems(era) if start is not None else
+                   [p for p in rules.era_problems(era) if p.field != "end"])
+        if era.party and era.name and not self.unique(
+            item, "era", (era.party, era.name), f"era '{era.name}' of {era.party}", "name",
+        ):
+            return None
+        return self.kept(item, "era", f"{era.party} {era.name}", era)
+
     def position(self, node: Any):
         item = Item(self, node, "position", POSITION_KEYS,
                     "{party: DPRK, stance: demand, move: kaesong.wage}")
@@ -255,12 +279,16 @@ class _Reader(PackageReader):
             party=item.text("party"), move=item.text("move"), stance=item.text("stance"),
             weight=item.converted("weight", lambda v: parse_int(v, "weight"), 1),
             bound=item.converted("bound", parse_bound), source=item.text("source"),
+            era=item.optional("era"),
         )
         item.judge(rules.code_problems("move", position.move, "move code"))
+        if position.era is not None:
+            item.judge(rules.code_problems("era", position.era, "era name"))
         item.judge(rules.position_problems(position))
+        which = f" in era '{position.era}'" if position.era else ""
         if position.party and position.move and not self.unique(
-            item, "position", (position.party, position.move),
-            f"position of {position.party} on '{position.move}'", "move",
+            item, "position", (position.party, position.move, position.era),
+            f"position of {position.party} on '{position.move}'{which}", "move",
         ):
             return None
         return self.kept(item, "position", None, position)
@@ -269,7 +297,11 @@ class _Reader(PackageReader):
         item = Item(self, node, "condition", CONDITION_KEYS,
                     '{party: JPN, text: "includes dprk.abduction-accounting"}')
         condition = Condition(item.text("text"), item.optional("party"), item.optional("name"),
-                              item.flag("soft", False), item.text("source"))
+                              item.flag("soft", False), item.text("source"), item.optional("era"))
+        if condition.era is not None:
+            item.judge(rules.code_problems("era", condition.era, "era name"))
+            item.judge(rules.era_reference_problems("era", condition.party, condition.era,
+                                                    {condition.party: [condition.era]} if condition.party else {}))
         tree, found = rules.condition_problems(condition)
         for problem in found:
             if problem.field == "text" and problem.error is not None and hasattr(problem.error, "column"):
@@ -286,13 +318,14 @@ class _Reader(PackageReader):
             from negotiator.domain.language import to_text
 
             condition = Condition(to_text(tree), condition.party, condition.name, condition.soft,
-                                  condition.source)
+                                  condition.source, condition.era)
         if condition.name and not self.unique(item, "condition", condition.name,
                                               f"condition name '{condition.name}'", "name"):
             return None
         if tree is not None and not self.unique(
-            item, "condition", (condition.party, condition.text),
-            "condition" + (f" of {condition.party}" if condition.party else " (rule)"), "text",
+            item, "condition", (condition.party, condition.era, condition.text),
+            "condition" + (f" of {condition.party}" if condition.party else " (rule)")
+            + (f" in era '{condition.era}'" if condition.era else ""), "text",
         ):
             return None
         kept = self.kept(item, "condition", None, (condition, tree))

@@ -23,7 +23,7 @@ from negotiator.domain.model import (
 )
 from negotiator.scenario.nodes import NULL, Collector, Item, Origin
 
-PACKAGE_KEYS = (("name",), ("title", "description", "status", "based_on", "steps", "history"))
+PACKAGE_KEYS = (("name",), ("title", "description", "status", "based_on", "date", "steps", "history"))
 STEP_KEYS = ((), ("label", "due", "moves"))
 PLACEMENT_KEYS = (("move",), ("qty", "level"))
 LEVEL_EVENT_KEYS = (("at", "move", "level"), ("old", "note", "source", "kind"))
@@ -59,7 +59,8 @@ class PackageReader(Collector):
                 history.append(read[0])
                 history_origins.append(read[1])
         package = Package(item.text("name"), item.text("title"), item.text("description"),
-                          item.text("status", "draft"), item.optional("based_on"), tuple(steps), tuple(history))
+                          item.text("status", "draft"), item.optional("based_on"), tuple(steps), tuple(history),
+                          item.converted("date", lambda v: parse_date(v, "package date")))
         item.judge(rules.package_problems(package))
         if package.name and not self.unique(item, "package", package.name, f"package name '{package.name}'",
                                             "name"):
@@ -102,7 +103,7 @@ class PackageReader(Collector):
                 placements.append(placement)
             steps.append(Step(step.label, step.due, tuple(placements)))
         return Package(package.name, package.title, package.description, package.status, package.based_on,
-                       tuple(steps), package.history)
+                       tuple(steps), package.history, package.date)
 
     def step(self, node: Any):
         item = Item(self, node, "step", STEP_KEYS, "{label: Resume talks, moves: [rok.food-aid]}")

@@ -1,8 +1,9 @@
 """Checking a read scenario against the database it goes into: the rules that need context.
 
-What the file names must exist in the file or in the database; who may offer or demand a move
-depends on the move's actor; a bound, a quantity or a quantity condition needs a move with a
-unit; no two conditions of a party share a text; history is not dated after today.  Each rule is
+What the file names must exist in the file or in the database (an era, among its party's); a
+party's eras never overlap; who may offer or demand a move depends on the move's actor; a bound,
+a quantity or a quantity condition needs a move with a unit; no two conditions of a party and
+era share a text; history is not dated after today.  Each rule is
 ``negotiator.domain.rules``'s, judged on the content the database would hold once the file is in
 (the file's rows over the stored ones), and reported at the line of the key it concerns.  A
 stored row that a file's row would break (a move losing its unit while a stored placement has a
@@ -102,11 +103,30 @@ def reference_problems(parsed: ParsedScenario, existing: Existing | Scenario,
     for move, origin in zip(catalogue.moves, origins.moves):
         report(origin, "move", rules.move_reference_problems(move, known.parties, known.issues))
 
+    # Eras: the file's over the stored ones; each pair of overlapping eras is reported once, at
+    # the later of the two in the file.
+    stored_eras = {(e.party, e.name): e for e in existing.catalogue.eras}
+    file_keys = {(e.party, e.name) for e in catalogue.eras}
+    seen = [e for key, e in stored_eras.items() if key not in file_keys]
+    for era, origin in zip(catalogue.eras, origins.eras):
+        report(origin, "era", rules.reference_problems("party", "party", era.party, known.parties))
+        report(origin, "era", rules.overlap_problems(era, seen))
+        seen.append(era)
+    era_names: dict[str, set[str]] = {}
+    for era in seen:
+        era_names.setdefault(era.party, set()).add(era.name)
+    for kind, key in parsed.declared:
+        if kind == "era":
+            party, _, name = key.partition(" ")
+            era_names.setdefault(party, set()).add(name)
+
     in_file = set()
     for position, origin in zip(catalogue.positions, origins.positions):
-        in_file.add((position.party, position.move))
+        in_file.add((position.party, position.move, position.era))
         report(origin, "position", rules.reference_problems("party", "party", position.party, known.parties))
         report(origin, "position", rules.reference_problems("move", "move", position.move, known.move_codes))
+        if position.party in known.parties:
+            report(origin, "position", rules.era_reference_problems("era", position.party, position.era, era_names))
         judged = known.moves.get(position.move)
         if judged is not None:
             report(origin, "position", rules.position_problems(position, judged))
@@ -117,7 +137,7 @@ def reference_problems(parsed: ParsedScenario, existing: Existing | Scenario,
         m.actor != stored_moves[m.code].actor or (not m.unit and stored_moves[m.code].unit))}
     stored_positions: dict[str, list] = {}
     for stored in existing.catalogue.positions:
-        if stored.move in changed and (stored.party, stored.move) not in in_file:
+        if stored.move in changed and (stored.party, stored.move, stored.era) not in in_file:
             stored_positions.setdefault(stored.move, []).append(stored)
     matches = match_conditions(existing.catalogue.conditions, catalogue.conditions)
     replaced = {index for index in matches if index is not None}
@@ -140,6 +160,8 @@ def reference_problems(parsed: ParsedScenario, existing: Existing | Scenario,
 
     for condition, tree, origin in zip(catalogue.conditions, parsed.trees, origins.conditions):
         report(origin, "condition", rules.reference_problems("party", "party", condition.party, known.parties))
+        if condition.party is None or condition.party in known.parties:
+            report(origin, "condition", rules.era_reference_problems("era", condition.party, condition.era, era_names))
         report(origin, "condition", rules.tree_problems(tree, condition.party, known.all_moves))
         report(origin, "condition", rules.duplicate_problems(condition, stored_conditions))
 

@@ -15,6 +15,7 @@ from typing import Any
 from negotiator.domain.model import (
     LEVELS,
     Condition,
+    Era,
     Event,
     Issue,
     Move,
@@ -197,6 +198,7 @@ def write_scenario(scenario: Scenario) -> str:
     emitter.section("parties", [(_party(p), True) for p in catalogue.parties])
     emitter.section("issues", [(_issue(i), True) for i in catalogue.issues])
     emitter.section("moves", [(_move(m), False) for m in catalogue.moves])
+    emitter.section("eras", [(_era(e), True) for e in catalogue.eras])
     emitter.section("positions", [(_position(p), True) for p in catalogue.positions])
     emitter.section("conditions", [(_condition(c), True) for c in catalogue.conditions])
     emitter.section("packages", [(_package(p), False) for p in scenario.packages])
@@ -233,8 +235,16 @@ def _move(move: Move) -> dict[str, Any]:
     return fields
 
 
+def _era(era: Era) -> dict[str, Any]:
+    fields: dict[str, Any] = {"party": era.party, "name": era.name, "title": era.title, "start": era.start}
+    fields.update(_without_defaults([("end", era.end, None), ("source", era.source, "")]))
+    return fields
+
+
 def _position(position: Position) -> dict[str, Any]:
-    fields = {"party": position.party, "stance": position.stance, "move": position.move}
+    fields: dict[str, Any] = {"party": position.party}
+    fields.update(_without_defaults([("era", position.era, None)]))
+    fields.update({"stance": position.stance, "move": position.move})
     fields.update(_without_defaults([
         ("weight", position.weight, 1),
         ("bound", _Quoted(position.bound.text) if position.bound else None, None),
@@ -244,7 +254,8 @@ def _position(position: Position) -> dict[str, Any]:
 
 
 def _condition(condition: Condition) -> dict[str, Any]:
-    fields = _without_defaults([("party", condition.party, None), ("name", condition.name, None)])
+    fields = _without_defaults([("party", condition.party, None), ("era", condition.era, None),
+                                ("name", condition.name, None)])
     fields["text"] = _Quoted(condition.text)
     fields.update(_without_defaults([("soft", condition.soft, False), ("source", condition.source, "")]))
     return fields
@@ -254,7 +265,7 @@ def _package(package: Package) -> dict[str, Any]:
     fields: dict[str, Any] = {"name": package.name}
     fields.update(_without_defaults([("title", package.title, ""), ("description", package.description, "")]))
     fields["status"] = package.status  # always shown: it is the first thing a reader looks for
-    fields.update(_without_defaults([("based_on", package.based_on, None)]))
+    fields.update(_without_defaults([("based_on", package.based_on, None), ("date", package.date, None)]))
     if package.steps:
         fields["steps"] = _Rows((_step(step), False) for step in package.steps)
     if package.history:

@@ -73,6 +73,7 @@ def test_check_table_shows_each_partys_verdict_and_every_failed_condition_with_i
     cells = [[c.strip() for c in row if c.strip()] for row in rows]
     assert cells == [
         ["worked", "(rules)", "valid 1/1"],
+        ["worked", "(parties)", "2/4 satisfied"],
         ["worked", "DPRK", "NOT satisfied 0/1"],
         ["worked", "DPRK", "FAIL", "kaesong.wage >= 300 [position]", "kaesong.wage is 120 in step 2, not >= 300"],
         ["worked", "JPN", "NOT satisfied 0/1"],
@@ -99,6 +100,8 @@ def test_check_json_is_the_document_of_section_8_with_only_failures(talks):
             "parties": [
                 {
                     "party": "DPRK",
+                    "era": None,
+                    "stake": True,
                     "satisfied": False,
                     "passed": 0,
                     "total": 1,
@@ -114,6 +117,8 @@ def test_check_json_is_the_document_of_section_8_with_only_failures(talks):
                 },
                 {
                     "party": "JPN",
+                    "era": None,
+                    "stake": True,
                     "satisfied": False,
                     "passed": 0,
                     "total": 1,
@@ -127,9 +132,11 @@ def test_check_json_is_the_document_of_section_8_with_only_failures(talks):
                         }
                     ],
                 },
-                {"party": "ROK", "satisfied": True, "passed": 1, "total": 1, "conditions": []},
+                {"party": "ROK", "era": None, "stake": True, "satisfied": True, "passed": 1, "total": 1, "conditions": []},
                 {
                     "party": "USA",
+                    "era": None,
+                    "stake": True,
                     "satisfied": True,
                     "passed": 1,
                     "total": 2,

@@ -37,7 +37,7 @@ def test_add_stores_the_condition_in_canonical_form_for_its_party(talks):
                    "--name", "abductions-first", "--source", "004: Abe").stdout
     assert out == "added condition abductions-first for JPN: dprk.abduction-accounting before usa.delist-sst\n"
     assert _listed(talks) == [
-        {"id": 1, "party": "JPN", "name": "abductions-first", "soft": False,
+        {"id": 1, "party": "JPN", "era": None, "name": "abductions-first", "soft": False,
          "text": "dprk.abduction-accounting before usa.delist-sst", "source": "004: Abe"}
     ]
 

@@ -269,7 +269,7 @@ BROKEN_FILES = {
     "01-yaml-indentation.yaml": ["4: bad YAML: mapping values are not allowed here"],
     "02-unclosed-quote.yaml": ["6: bad YAML: found unexpected end of stream (while scanning a quoted scalar)"],
     "03-top-level-list.yaml": [
-        "2: a scenario file must be a mapping with the sections parties, issues, moves, positions, "
+        "2: a scenario file must be a mapping with the sections parties, issues, moves, eras, positions, "
         "conditions, packages, not a list"],
     "04-unknown-section.yaml": ["3: unknown section 'partys' (did you mean 'parties'?)"],
     "05-unknown-key.yaml": ["3: party: missing 'name'", "4: party: unknown key 'nmae' (did you mean 'name'?)"],

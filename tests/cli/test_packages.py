@@ -92,7 +92,7 @@ def test_show_json_gives_the_verdict_in_the_shape_of_check(drafted, detail):
 def test_every_package_command_has_an_example_in_its_help():
     import click
 
-    from negotiator.cli import catalogue, packages
+    from negotiator.cli import catalogue, eras, packages, positions
 
     def missing(command, path):
         if isinstance(command, click.Group):
@@ -100,7 +100,7 @@ def test_every_package_command_has_an_example_in_its_help():
         return [] if "Example" in (command.help or "") else [" ".join(path)]
 
     groups = (packages.package, packages.track, packages.status, packages.log,
-              catalogue.party, catalogue.issue, catalogue.move, catalogue.position)
+              catalogue.party, catalogue.issue, catalogue.move, positions.position, eras.era)
     assert [m for group in groups for m in missing(group, [group.name])] == []
 
 

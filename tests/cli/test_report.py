@@ -43,7 +43,8 @@ def test_report_shows_each_verdict_with_its_reason(korea, korea_html):
     for check in json.loads(korea.ok("check", "--all", "--format", "json").stdout):
         section = korea_html.split(f'id="pkg-{check["package"]}"')[1].split("</section>")[0]
         for party in check["parties"]:
-            word, css = ("satisfied", "ok") if party["satisfied"] else ("NOT satisfied", "fail")
+            word, css = (("no stake", "nostake") if not party["stake"] else ("satisfied", "ok") if party["satisfied"]
+                         else ("NOT satisfied", "fail"))
             passed = f'{party["passed"]}/{party["total"]}'
             assert re.search(rf'<td class="verdict {css}">{word}</td>\s*<td class="num">{passed}</td>', section)
             for condition in party["conditions"]:

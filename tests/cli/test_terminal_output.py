@@ -45,7 +45,8 @@ def test_listings_fit_the_width_columns_asks_for(korea, monkeypatch, command, co
 def test_check_all_wraps_long_columns_as_a_table_at_200_columns(korea, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     out = korea.ok("check", "--all").stdout
-    assert any(line.split() == ["package", "party", "verdict", "result", "condition", "reason"] for line in out.splitlines())
+    assert any(line.split() == ["package", "party", "era", "verdict", "result", "condition", "reason"]
+               for line in out.splitlines())
     assert "-[ 1 of" not in out
 
 

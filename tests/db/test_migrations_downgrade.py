@@ -58,28 +58,48 @@ def test_a_declared_drop_of_another_form_is_refused(text):
         parse_drop(text)
 
 
+ERA_DROPS = ("column position.era_id ({positions} positions have one), column condition.era_id ({conditions} "
+             "conditions have one), column package.date ({dated} packages have one), ")
+
+
 @pytest.mark.parametrize(
     "target, drops",
     [
-        ("0001", "drops column party.source ({n} parties have one)"),
-        ("base", "drops column party.source ({n} parties have one) and every table ({rows} rows)"),
+        ("0002", "drops " + ERA_DROPS.removesuffix(", ") + " and table era ({eras} rows)"),
+        ("0001", "drops " + ERA_DROPS + "column party.source ({n} parties have one) and table era ({eras} rows)"),
+        ("base", "drops " + ERA_DROPS + "column party.source ({n} parties have one) and every table ({rows} rows)"),
     ],
 )
 def test_a_downgrade_that_drops_data_is_refused_without_yes_naming_what_it_drops(korea_db, target, drops):
     before = snapshot(korea_db)
     rows = sum(len(table_rows) for table_rows in before.values())
     sourced = sum(1 for row in _party_rows(korea_db) if row["source"])
-    assert sourced > 0
+    counts = {name: _count(korea_db, sql) for name, sql in (
+        ("positions", "SELECT count(*) FROM position WHERE era_id IS NOT NULL"),
+        ("conditions", "SELECT count(*) FROM condition WHERE era_id IS NOT NULL"),
+        ("dated", "SELECT count(*) FROM package WHERE date IS NOT NULL"),
+        ("eras", "SELECT count(*) FROM era"))}
+    assert sourced > 0 and all(counts.values())
 
     outcome = Cli(korea_db)("db", "downgrade", target)
 
     store = Store(korea_db)
     assert outcome.exit_code == 1
     expected = (f"Error: downgrading {store.display} from schema {HEAD_REVISION} to {target} "
-                f"{drops.format(n=sourced, rows=rows)}; add --yes to go ahead")
+                f"{drops.format(n=sourced, rows=rows, **counts)}; add --yes to go ahead")
     assert outcome.error_lines == [expected]
     assert store.revision() == HEAD_REVISION
     assert snapshot(korea_db) == before
+
+
+def _count(db: str, sql: str) -> int:
+    from sqlalchemy import text
+
+    engine = Store(db).engine("read")
+    with engine.connect() as connection:
+        found = int(connection.execute(text(sql)).scalar() or 0)
+    engine.dispose()
+    return found
 
 
 def _party_rows(db: str) -> list[dict]:
@@ -105,7 +125,8 @@ def test_a_downgrade_of_an_empty_database_still_asks_because_it_drops_tables(db_
     outcome = Cli(db_url)("db", "downgrade", "base")
     assert outcome.exit_code == 1
     assert len(outcome.error_lines) == 1
-    assert "drops column party.source (no party has one) and every table (0 rows)" in outcome.error_lines[0]
+    assert ("column package.date (no package has one), column party.source (no party has one) and every table (0 rows)"
+            in outcome.error_lines[0])
 
 
 @pytest.mark.parametrize("answer, status, revision", [("n\n", 1, HEAD_REVISION), ("y\n", 0, KNOWN_REVISIONS[0])])
@@ -115,7 +136,7 @@ def test_at_a_terminal_a_downgrade_asks_and_does_what_the_answer_says(korea_db, 
     outcome = Cli(korea_db)("db", "downgrade", KNOWN_REVISIONS[0], input=answer)
 
     assert outcome.exit_code == status
-    assert "drops column party.source" in outcome.stdout and outcome.stdout.rstrip().count("Go ahead?") == 1
+    assert "column party.source" in outcome.stdout and outcome.stdout.rstrip().count("Go ahead?") == 1
     assert Store(korea_db).revision() == revision
 
 

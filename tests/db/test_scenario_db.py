@@ -198,7 +198,7 @@ def test_implementation_events_are_linked_to_their_placement(store):
 def test_wipe_removes_every_row_the_file_does_not_hold(store):
     load_text(store, SECTION_7)
     summary = load_text(store, "parties: [{code: USA, name: United States}]\n", wipe=True)
-    assert summary.removed == {"packages": 1, "conditions": 2, "positions": 2, "moves": 4, "issues": 1,
+    assert summary.removed == {"packages": 1, "conditions": 2, "positions": 2, "eras": 0, "moves": 4, "issues": 1,
                                "parties": 3}
     assert exported(store) == Scenario(Catalogue(parties=exported(store).catalogue.parties))
     assert [p.code for p in exported(store).catalogue.parties] == ["USA"]

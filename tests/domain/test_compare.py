@@ -126,7 +126,8 @@ def test_json_document_has_the_keys_of_section_8_and_the_pareto_and_best_marks()
                            "dominated_by", "pareto_optimal", "best_by", "parties"]
     assert first["package"] == "aid-first" and first["valid"] is False and first["steps"] == 3
     assert list(first["parties"]) == ["DPRK", "USA"]
-    assert first["parties"]["USA"] == {"satisfied": True, "gain": 3, "exposure": 3, "first_move": 1, "first_gain": 2}
+    assert first["parties"]["USA"] == {"era": None, "stake": True, "satisfied": True, "gain": 3, "exposure": 3,
+                                       "first_move": 1, "first_gain": 2}
 
 
 def test_table_has_metrics_as_rows_and_packages_as_columns():

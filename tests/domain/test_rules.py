@@ -41,11 +41,12 @@ def fields(found: list[rules.Problem]) -> list[str]:
 # --- codes, names and text ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["party code", "issue code", "move code", "package name", "condition name"])
+@pytest.mark.parametrize("kind", ["party code", "issue code", "move code", "package name", "condition name", "era name"])
 def test_a_code_or_name_longer_than_64_characters_is_refused(kind):
     code = "a" * 65
+    article = "an" if kind[0] in "aeiou" else "a"
     assert messages(rules.code_problems("code", code, kind)) == [
-        f"'{'a' * 39}…' is too long for a {kind}: at most 64 characters, not 65"]
+        f"'{'a' * 39}…' is too long for {article} {kind}: at most 64 characters, not 65"]
     assert rules.code_problems("code", "a" * 64, kind) == []
 
 

@@ -442,7 +442,7 @@ def test_colliding_conditions_are_named_by_party_and_text():
     result = sequence(catalogue, package)
     assert not result.rules_conflict
     assert len(result.best.satisfied) == 1
-    assert set(result.conflicts) == {("DPRK", "usa.aid before dprk.freeze"), ("USA", "dprk.freeze by step 1")}
+    assert set(result.conflicts) == {("DPRK", "usa.aid before dprk.freeze", None), ("USA", "dprk.freeze by step 1", None)}
 
 
 def test_rules_that_cannot_all_hold_are_named_and_nothing_is_proposed():
@@ -465,7 +465,7 @@ def test_rules_that_cannot_all_hold_are_named_and_nothing_is_proposed():
 def test_a_condition_no_ordering_can_meet_is_a_conflict_on_its_own():
     catalogue, package = freeze_for_freeze(Condition("includes usa.lift-sanctions", party="DPRK"))
     result = sequence(catalogue, package)
-    assert result.conflicts == (("DPRK", "includes usa.lift-sanctions"),)
+    assert result.conflicts == (("DPRK", "includes usa.lift-sanctions", None),)
 
 
 def test_position_bounds_take_part_as_conditions():
@@ -473,7 +473,7 @@ def test_position_bounds_take_part_as_conditions():
     short = Package("short", steps=(Step(placements=(Placement("usa.aid", 50), Placement("dprk.freeze"))),))
     result = sequence(catalogue, short)
     assert "DPRK" not in result.best.satisfied
-    assert result.conflicts == (("DPRK", "usa.aid >= 100"),)
+    assert result.conflicts == (("DPRK", "usa.aid >= 100", None),)
 
 
 @pytest.mark.parametrize(
@@ -565,7 +565,7 @@ def test_party_conflicts_name_the_rules_they_collide_with():
     )
     result = sequence(catalogue, package, steps=2)
     assert not result.rules_conflict
-    assert result.conflicts == (("DPRK", "dprk.freeze after usa.delist"), (None, "dprk.inspect after dprk.freeze"))
+    assert result.conflicts == (("DPRK", "dprk.freeze after usa.delist", None), (None, "dprk.inspect after dprk.freeze", None))
 
 
 def test_a_time_limit_gives_an_answer_that_says_whether_it_is_proven():
@@ -643,7 +643,7 @@ def test_sequence_tables_are_the_options_the_steps_and_the_conflicts():
     assert options.title == "Best ordering of aid-first into 3 steps: proven optimal"
     assert options.rows[0][-2] == round(package_metrics(catalogue, arrange(package, result.best.steps)).reciprocity, 2)
     assert [row[:2] for row in steps.rows] == [(1, 1), (1, 2), (1, 3)]
-    assert set(conflicts.rows) == {("DPRK", "usa.aid before dprk.freeze"), ("USA", "dprk.freeze by step 1")}
+    assert set(conflicts.rows) == {("DPRK", None, "usa.aid before dprk.freeze"), ("USA", None, "dprk.freeze by step 1")}
 
 
 @pytest.mark.parametrize("conditions", [(), COLLIDING_RULES], ids=["feasible", "infeasible"])
@@ -654,7 +654,7 @@ def test_sequence_document_has_exactly_the_keys_of_section_8(conditions):
     for option in document["options"]:
         assert list(option) == ["rank", "steps", "satisfied", "max_exposure", "total_exposure", "moved"]
     for conflict in document["conflicts"]:
-        assert list(conflict) == ["party", "text"]
+        assert list(conflict) == ["party", "era", "text"]
 
 
 def test_saved_package_is_a_fresh_draft_based_on_the_original():

@@ -83,12 +83,15 @@ def compose(
     deciding: Mapping[str, Sequence[int]] | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     progress: ProgressCallback | None = None,
+    measures: Mapping[int, str] | None = None,
 ) -> ComposeResult:
     """The best package(s) for ``request`` (see the package's doc), or the Pareto frontier.
 
     ``judged`` (the conditions in force, bounds included), ``values`` (each move's value to each
     party) and ``deciding`` (party -> indices into ``judged`` of the conditions deciding it)
-    default to the whole catalogue's.
+    default to the whole catalogue's (a catalogue in force); ``measures`` says whose values the
+    balance of a judged condition measures when it is not its party's (a party in another era:
+    ``negotiator.domain.judging.era_conditions``).
     """
     from ortools.sat.python import cp_model  # noqa: F401  (loaded before the clock starts)
 
@@ -103,6 +106,7 @@ def compose(
         effective_conditions(catalogue) if judged is None else judged,
         move_values(catalogue) if values is None else values,
         deciding,
+        measures,
     )
     clock = Clock(time_limit, progress)
     if request.pareto:

@@ -11,6 +11,7 @@ of what remains, each with other moves.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -154,14 +155,28 @@ def conflicts_table(result: ComposeResult) -> Table:
     return Table(("party", "era", "condition"), rows, title=title)
 
 
-def compose_tables(catalogue: Catalogue, result: ComposeResult) -> list[Table]:
-    """The tables of ``compose``, in order; the first one's title is the status line."""
+def compose_tables(catalogue: Catalogue, result: ComposeResult,
+                   spans: Mapping[str, Sequence[str | None]] | None = None) -> list[Table]:
+    """The tables of ``compose``, in order; the first one's title is the status line.  When
+    parties have eras (``catalogue`` is the catalogue in force), the last table says which era
+    each considered party was judged in, and with ``spans`` (``--robust``) every era it had to
+    be satisfied in."""
     if not result.options:
-        return [conflicts_table(result)]
-    tables = [options_table(result)]
-    tables += [option_grid(catalogue, result, option) for option in result.options]
-    if result.conflicts or result.unnamed:
-        tables.append(conflicts_table(result))
+        tables = [conflicts_table(result)]
+    else:
+        tables = [options_table(result)]
+        tables += [option_grid(catalogue, result, option) for option in result.options]
+        if result.conflicts or result.unnamed:
+            tables.append(conflicts_table(result))
+    if catalogue.eras:
+        rows = []
+        for party in result.parties:
+            row: tuple[Any, ...] = (party, catalogue.era_of.get(party))
+            if spans is not None:
+                row += (", ".join(era or "(standing)" for era in spans.get(party, (None,))),)
+            rows.append(row)
+        headers = ("party", "era") + (("satisfied in",) if spans is not None else ())
+        tables.append(Table(headers, tuple(rows), title="Eras the considered parties were judged in"))
     return tables
 
 
@@ -185,9 +200,12 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if value is not None and float(value).is_integer() else value
 
 
-def compose_document(result: ComposeResult) -> dict[str, Any]:
+def compose_document(result: ComposeResult, eras: Mapping[str, str | None] | None = None,
+                     spans: Mapping[str, Sequence[str | None]] | None = None) -> dict[str, Any]:
     """The JSON document of ``compose``, with every key whatever the outcome (``frontier_complete``
-    only with ``--pareto``); ``gap`` is null when option 1 is proven best."""
+    only with ``--pareto``); ``gap`` is null when option 1 is proven best.  ``eras`` (each
+    considered party's era) and ``spans`` (``--robust``: every era it had to be satisfied in)
+    are added when given."""
     document: dict[str, Any] = {
         "status": result.status,
         "objective": result.objective,
@@ -216,6 +234,10 @@ def compose_document(result: ComposeResult) -> dict[str, Any]:
         else {"priority": result.gap.priority, "found": result.gap.found, "bound": result.gap.bound}
     )
     document["conflicts"] = [{"party": c.party, "era": c.era, "text": c.text} for c in result.conflicts]
+    if eras is not None:
+        document["eras"] = {party: eras.get(party) for party in result.parties}
+    if spans is not None:
+        document["robust"] = {party: list(spans.get(party, (None,))) for party in result.parties}
     return document
 
 

@@ -179,12 +179,14 @@ def prepare(
     judged: Sequence[Judged],
     values: Mapping[str, Mapping[str, int]],
     deciding: Mapping[str, Sequence[int]] | None = None,
+    measures: Mapping[int, str] | None = None,
 ) -> Prepared:
     """Check ``request`` against the catalogue and build its problem (see the module's doc).
 
     ``judged`` are the conditions in force (bounds included) and ``values`` each move's value to
     each party; ``deciding`` maps a party to the indices (into ``judged``) of the conditions that
-    decide whether it is satisfied, by default its non-soft ones.
+    decide whether it is satisfied, by default its non-soft ones; ``measures`` maps a condition's
+    index to the key of ``values`` its balance measures, when not its party's.
     """
     from negotiator.domain.evaluate import Judged
 
@@ -234,11 +236,13 @@ def prepare(
         steps=request.steps,
         judged=everything,
         parties=considered,
-        values={p: tuple(int(values.get(m, {}).get(p, 0)) for m in pool) for p in considered},
+        values={p: tuple(int(values.get(m, {}).get(p, 0)) for m in pool)
+                for p in dict.fromkeys([*considered, *(measures or {}).values()])},
         optional=frozenset(pool),
         free=free,
         hard=hard,
         decides=decides,
+        measures=measures,
     )
     return Prepared(request, problem, considered, pool, extra)
 

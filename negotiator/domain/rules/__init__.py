@@ -9,6 +9,7 @@ build exports to a file that imports into an empty database.
 * :mod:`~negotiator.domain.rules.values`: codes and names, text, whole numbers, quantities;
 * :mod:`~negotiator.domain.rules.catalogue`: parties, issues, moves, positions;
 * :mod:`~negotiator.domain.rules.conditions`: condition text, references and duplicates;
+* :mod:`~negotiator.domain.rules.eras`: eras, what names one, and choices of era (``--era``);
 * :mod:`~negotiator.domain.rules.packages`: packages, steps, placements, status, tracking and the
   one "latest level event wins".
 
@@ -38,6 +39,17 @@ from negotiator.domain.rules.conditions import (
     parsed,
     quantity_moves,
     tree_problems,
+)
+from negotiator.domain.rules.eras import (
+    era_problems,
+    era_reference_problems,
+    era_removal_problems,
+    era_unique_problems,
+    overlap_problems,
+    parse_pins,
+    pin_problems,
+    position_key_problems,
+    unknown_era,
 )
 from negotiator.domain.rules.packages import (
     DATED_KINDS,
@@ -94,6 +106,10 @@ __all__ = [
     "condition_problems",
     "duplicate_problems",
     "editable_problems",
+    "era_problems",
+    "era_reference_problems",
+    "era_removal_problems",
+    "era_unique_problems",
     "event_date_problems",
     "event_problems",
     "is_forward",
@@ -108,12 +124,16 @@ __all__ = [
     "not_before_problems",
     "number_problems",
     "ordinal_problems",
+    "overlap_problems",
     "package_problems",
+    "parse_pins",
     "parsed",
     "party_problems",
+    "pin_problems",
     "placement_notes",
     "placement_once_problems",
     "placement_problems",
+    "position_key_problems",
     "position_problems",
     "problem",
     "quantity_moves",
@@ -130,5 +150,6 @@ __all__ = [
     "transition_problems",
     "tree_problems",
     "unit_problems",
+    "unknown_era",
     "whole_number_problems",
 ]

@@ -3,7 +3,7 @@
 A condition's text must parse; every move it names must exist; a rule (no party) may not use
 ``balance`` or ``exposure``; a quantity is compared only for a move with a unit; ``by step N``
 and ``steps CMP N`` count from 1; every number is finite and at most 10^12 in size; and no two
-conditions of one party have the same text (nor two conditions the same name).
+conditions of one party and era have the same text (nor two conditions the same name).
 
 Text is judged in canonical form (:func:`negotiator.domain.language.to_text`), so the same
 condition written two ways is one condition.
@@ -112,7 +112,7 @@ def condition_problems(
 
 
 def duplicate_problems(condition: Condition, others: Iterable[tuple[str, Condition]]) -> list[Problem]:
-    """No other condition has the same name, nor the same party and (canonical) text.
+    """No other condition has the same name, nor the same party, era and (canonical) text.
 
     ``others`` are the other stored conditions, each with the label it is known by (its name or
     id); ``condition.text`` must already be canonical.
@@ -121,7 +121,9 @@ def duplicate_problems(condition: Condition, others: Iterable[tuple[str, Conditi
     for label, other in others:
         if condition.name is not None and other.name == condition.name:
             found.append(problem("name", DuplicateCode("condition", condition.name, "choose another name")))
-        if other.party == condition.party and other.text == condition.text:
+        if other.party == condition.party and other.era == condition.era and other.text == condition.text:
             owner = f"{condition.party} already has this condition" if condition.party else "this rule already exists"
+            if condition.era is not None:
+                owner += f" in era '{condition.era}'"
             found.append(problem("text", InvalidValue(f"{owner}: condition {label}")))
     return found

@@ -12,6 +12,7 @@ import re
 
 from negotiator.domain.model import (
     CONDITION_NAME,
+    ERA_NAME,
     ISSUE_CODE,
     KEYWORDS,
     LARGEST_INT,
@@ -35,6 +36,7 @@ _CODES = {
     "issue code": (ISSUE_CODE, "use lower-case words, e.g. kaesong"),
     "move code": (MOVE_CODE, "use lower-case words joined by '.' or '-', e.g. rok.food-aid"),
     "package name": (PACKAGE_NAME, "use letters, digits, '.', '_' or '-', e.g. kaesong-first"),
+    "era name": (ERA_NAME, "use lower-case letters, digits, '.', '_' or '-', e.g. lee or trump-1"),
     "condition name": (
         CONDITION_NAME,
         ("use letters, digits, '.', '_' or '-', not only digits (a number refers to a condition's id), "
@@ -61,7 +63,8 @@ def code_problems(at: str, code: str | None, kind: str) -> list[Problem]:
     pattern, hint = _CODES[kind]
     code = code or ""
     if len(code) > MAX_CODE:
-        return [Problem(at, f"'{shown(code)}' is too long for a {kind}: at most {MAX_CODE} characters, "
+        article = "an" if kind[0] in "aeiou" else "a"
+        return [Problem(at, f"'{shown(code)}' is too long for {article} {kind}: at most {MAX_CODE} characters, "
                             f"not {len(code)}")]
     if not pattern.fullmatch(code) or (kind == "condition name" and code.isdigit()):
         return [Problem(at, f"'{shown(code)}' is not a valid {kind}: {hint}")]

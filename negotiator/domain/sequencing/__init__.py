@@ -25,8 +25,9 @@ ortools is imported inside the functions only, so loading this package costs not
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from negotiator.domain.errors import InvalidValue
 from negotiator.domain.model import Catalogue, Package, Step
@@ -41,6 +42,9 @@ from negotiator.domain.sequencing.problem import (
     SequenceResult,
     format_seconds,
 )
+
+if TYPE_CHECKING:
+    from negotiator.domain.evaluate import Judged
 
 __all__ = [
     "Conflict",
@@ -63,15 +67,26 @@ def sequence(
     alternatives: int = 0,
     time_limit: float | None = None,
     progress: ProgressCallback | None = None,
+    judged: Sequence[Judged] | None = None,
+    values: Mapping[str, Mapping[str, int]] | None = None,
+    decides: Mapping[str, tuple[int, ...]] | None = None,
+    measures: Mapping[int, str] | None = None,
 ) -> SequenceResult:
     """Best assignment of ``package``'s moves to ``steps`` non-empty steps, and ``alternatives``
-    distinct next-best ones (§5), or the conflicting conditions when parties cannot all be met."""
+    distinct next-best ones (§5), or the conflicting conditions when parties cannot all be met.
+
+    ``judged``, ``values``, ``decides`` and ``measures`` (see :class:`Problem`) default to those
+    of ``catalogue`` (a catalogue in force); judging parties in several eras at once
+    (``negotiator.domain.judging.era_conditions``) gives them all.
+    """
     from ortools.sat.python import cp_model  # noqa: F401  (loaded before the clock starts)
 
     from negotiator.domain.evaluate import effective_conditions
     from negotiator.domain.metrics import move_values
 
-    problem = Problem.of(catalogue, package, steps, effective_conditions(catalogue), move_values(catalogue))
+    problem = Problem.of(catalogue, package, steps,
+                         effective_conditions(catalogue) if judged is None else judged,
+                         move_values(catalogue) if values is None else values, decides, measures)
     if alternatives < 0:
         raise InvalidValue(f"--alternatives must be at least 0, not {alternatives}")
     if time_limit is not None and time_limit <= 0:
@@ -88,7 +103,7 @@ def sequence(
                 break  # fewer distinct orderings exist than were asked for, or time ran out
             if status == "INFEASIBLE":
                 rules = problem.rules_conflict(clock)
-                conflicts = tuple(Conflict(None, problem.judged[j].condition.text) for j in rules)
+                conflicts = tuple(Conflict(None, problem.judged[j].condition.text, None) for j in rules)
                 # The rules are proven to collide; an empty set means naming them ran out of time.
                 return SequenceResult(package.name, "infeasible", (), conflicts, True,
                                       unnamed=not conflicts, time_limit=time_limit)
@@ -102,7 +117,8 @@ def sequence(
     unsatisfied = len(options[0].satisfied) < len(problem.parties)
     if unsatisfied:
         named = tuple(
-            Conflict(problem.judged[j].condition.party, problem.judged[j].condition.text)
+            Conflict(problem.judged[j].condition.party, problem.judged[j].condition.text,
+                     problem.judged[j].condition.era)
             for j in problem.party_conflict(clock)
         )
     status = "optimal" if options[0].proven else "feasible"

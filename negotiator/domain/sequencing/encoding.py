@@ -215,6 +215,18 @@ class Encoding:
         self.model.add_max_equality(target, exprs)
         return target
 
+    def exposure_of(self, key: str) -> Expr:
+        """The exposure of a party, or of a party in another era (a key of ``values`` that is not
+        a party: made on first use, and not part of the objectives)."""
+        if key in self.exposure:
+            return self.exposure[key]
+        if key not in self.problem.values:
+            return 0
+        found = self._cache.get(("exposure", key))
+        if found is None:
+            found = self._cache[("exposure", key)] = self._exposure(key)
+        return found
+
     def metric(self, name: str, op: str, value: float, party: str | None) -> Lit:
         """``name OP value`` for a metric (steps, balance, exposure) as judged for ``party``."""
         if name == "steps":
@@ -235,7 +247,7 @@ class Encoding:
                 self.model.add(self._cache[key] == gain)
             return self._reify_domain(self._cache[key], low, high, op, value)
         if name == "exposure":
-            exposure = self.exposure.get(party, 0)
+            exposure = self.exposure_of(party)
             if isinstance(exposure, int):
                 return comparators.holds(exposure, op, value)
             return self._reify_domain(exposure, 0, self.upper[exposure.index], op, value)
@@ -246,7 +258,7 @@ class Encoding:
         """The literal of judged condition j (True/False when decided without the order)."""
         if j not in self._conditions:
             judged = self.problem.judged[j]
-            self._conditions[j] = self.literal(judged.node, judged.condition.party)
+            self._conditions[j] = self.literal(judged.node, self.problem.measured(j))
         return self._conditions[j]
 
     def require(self, literal: Lit) -> None:

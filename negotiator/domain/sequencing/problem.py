@@ -49,10 +49,12 @@ class Option:
 
 
 class Conflict(NamedTuple):
-    """A condition in a minimal conflicting set: ``party`` is None for a rule."""
+    """A condition in a minimal conflicting set: ``party`` is None for a rule; ``era`` the era
+    the party was judged in (None: on its standing rows, or a rule)."""
 
     party: str | None
     text: str
+    era: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,9 @@ class Problem:
     composing adds the required moves and, for the Nash objective, a gain of at least 1 for each
     party), and ``decides`` the conditions deciding whether each party is satisfied (by default
     its non-soft conditions; judging a party across several eras gives it those of every era).
-    Both hold indices into ``judged``.
+    Both hold indices into ``judged``.  ``values`` may hold, besides the parties, the values of
+    a party in another era under a key of its own (``ROK@lee``); ``measures`` says which key the
+    ``balance`` and ``exposure`` of a judged condition measure (by default its party's).
     """
 
     package: Package | None
@@ -155,6 +159,7 @@ class Problem:
     free: Mapping[str, FreeQuantity] = field(default_factory=dict)
     hard: tuple[int, ...] | None = None
     decides: Mapping[str, tuple[int, ...]] | None = None
+    measures: Mapping[int, str] | None = None  # judged index -> the key of ``values`` its balance uses
 
     @classmethod
     def of(
@@ -164,6 +169,8 @@ class Problem:
         steps: int | None,
         judged: Iterable[Judged],
         move_values: Mapping[str, Mapping[str, int]],
+        decides: Mapping[str, tuple[int, ...]] | None = None,
+        measures: Mapping[int, str] | None = None,
     ) -> Problem:
         conditions = tuple(judged)
         placements = package.placements()
@@ -183,8 +190,9 @@ class Problem:
             [p.code for p in catalogue.parties]
             + [j.condition.party for j in conditions if j.condition.party is not None]
         ))
+        keys = tuple(dict.fromkeys([*parties, *(measures or {}).values()]))
         values = {
-            party: tuple(int(move_values.get(m, {}).get(party, 0)) for m in moves) for party in parties
+            key: tuple(int(move_values.get(m, {}).get(key, 0)) for m in moves) for key in keys
         }
         return cls(
             package=package,
@@ -195,6 +203,8 @@ class Problem:
             judged=conditions,
             parties=parties,
             values=values,
+            decides=decides,
+            measures=measures,
         )
 
     # Which judged conditions play which part.
@@ -212,6 +222,12 @@ class Problem:
         return [
             j for j, c in enumerate(self.judged) if c.condition.party == party and not c.condition.soft
         ]
+
+    def measured(self, j: int) -> str | None:
+        """Whose balance and exposure judged condition j measures: a key of ``values``."""
+        if self.measures is not None and j in self.measures:
+            return self.measures[j]
+        return self.judged[j].condition.party
 
     def party_conditions(self) -> list[int]:
         return [j for party in self.parties for j in self.deciding(party)]
