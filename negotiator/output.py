@@ -126,7 +126,9 @@ def _json(value: Any, indent: str, depth: int) -> str:
         return json.dumps(value, ensure_ascii=False, default=_json_default)
     inner = indent + "  "
     if isinstance(value, dict):
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, inner, depth - 1)}" for k, v in value.items()]
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, inner, depth - 1)}" for k, v in value.items()
+        ]
         return "{\n" + ",\n".join(items) + "\n" + indent + "}"
     return "[\n" + ",\n".join(inner + _json(v, inner, depth - 1) for v in value) + "\n" + indent + "]"
 
@@ -155,7 +157,7 @@ def _spaced(body: str, heights: list[int]) -> str:
     for height in heights:
         if at > 2:
             out.append("")
-        out += lines[at:at + height]
+        out += lines[at : at + height]
         at += height
     return "\n".join(out)
 
@@ -375,7 +377,11 @@ def stream(fmt: str, output: str | None, headers: Sequence[str], parts: Iterable
 
 
 def render(
-    fmt: str, output: str | None = None, table: Table | None = None, document: Any = None, sections: list[Table] | None = None
+    fmt: str,
+    output: str | None = None,
+    table: Table | None = None,
+    document: Any = None,
+    sections: list[Table] | None = None,
 ) -> Path | None:
     width, colour = screen_settings(output, fmt)
     text = render_text(fmt, table=table, document=document, sections=sections, width=width, colour=colour)

@@ -123,7 +123,8 @@ def _balance_panel(axes: Axes, package: PackageBrief, colours: Colours) -> None:
             axes.annotate(_plain(f"{party} exposure {exposure}"), (at, -exposure), textcoords="offset points",
                           xytext=(9, 0), va="center", fontsize=8, color=colour, fontweight="bold")
     room = max(8, 80 // len(steps))  # characters a step's label may take on a line
-    axes.set_xticks(steps, ["start"] + [_plain(_short(f"{i}. {label}", room, 3)) for i, label in enumerate(series.steps, 1)])
+    labels = [_plain(_short(f"{i}. {label}", room, 3)) for i, label in enumerate(series.steps, 1)]
+    axes.set_xticks(steps, ["start", *labels])
     axes.set_xlim(-0.2, len(steps) - 0.6)
     axes.set_ylim(min(low, -1) - 1, high + 1)
     _whole_numbers(axes.yaxis)
@@ -181,8 +182,16 @@ def _implementation_panel(axes: Axes, package: PackageBrief, colours: Colours) -
     for party, shares in series.shares.items():
         percent = [100 * s for s in shares]
         # matplotlib plots dates as they are; its type hints know only numbers.
-        axes.step(cast(Any, list(series.dates)), percent, where="post", marker="o", markersize=4, linewidth=1.8,
-                  color=colours(party), label=_plain(party))
+        axes.step(
+            cast(Any, list(series.dates)),
+            percent,
+            where="post",
+            marker="o",
+            markersize=4,
+            linewidth=1.8,
+            color=colours(party),
+            label=_plain(party),
+        )
     axes.set_ylim(-5, 105)
     axes.set_ylabel("own moves carried out (%)")
     axes.set_title(_plain(f"{package.name}: implementation over time"), loc="left", fontsize=10, fontweight="bold")
@@ -206,15 +215,27 @@ def pareto_figure(comparison: ComparisonBrief) -> Figure:
         at.setdefault((point.min_gain, point.total_gain), []).append(point)
     for (x, y), points in at.items():
         optimal = any(p.pareto_optimal for p in points)
-        axes.scatter([x], [y], s=70 if optimal else 45, zorder=3,
-                     color="#1f77b4" if optimal else "white", edgecolors="#1f77b4", linewidths=1.5)
+        axes.scatter(
+            [x],
+            [y],
+            s=70 if optimal else 45,
+            zorder=3,
+            color="#1f77b4" if optimal else "white",
+            edgecolors="#1f77b4",
+            linewidths=1.5,
+        )
         names = ", ".join(p.package + ("" if p.pareto_optimal else " (dominated)") for p in points)
-        axes.annotate(_plain(names), (x, y), textcoords="offset points", xytext=(7, 4), fontsize=8,
-                      color="#111111" if optimal else "#777777")
+        axes.annotate(
+            _plain(names),
+            (x, y),
+            textcoords="offset points",
+            xytext=(7, 4),
+            fontsize=8,
+            color="#111111" if optimal else "#777777",
+        )
     axes.set_xlabel("gain of the worst-off party (min gain)")
     axes.set_ylabel("total gain of all parties")
-    axes.set_title("Gains: filled = Pareto-optimal among these packages", loc="left", fontsize=10,
-                   fontweight="bold")
+    axes.set_title("Gains: filled = Pareto-optimal among these packages", loc="left", fontsize=10, fontweight="bold")
     axes.margins(0.25)
     _whole_numbers(axes.xaxis)
     _whole_numbers(axes.yaxis)
@@ -231,8 +252,11 @@ def figure_of(kind: str, brief: Brief) -> Figure:
     if kind == "balance":
         return balance_figure(packages, colours)
     if kind == "exposure":
-        involved = [code for code, _ in brief.parties
-                    if any(p.balance is not None and p.balance.exposure.get(code) for p in packages)]
+        involved = [
+            code
+            for code, _ in brief.parties
+            if any(p.balance is not None and p.balance.exposure.get(code) for p in packages)
+        ]
         return exposure_figure(packages, colours, involved or [code for code, _ in brief.parties])
     if kind == "implementation":
         return implementation_figure(packages, colours)

@@ -243,8 +243,14 @@ def move() -> None:
 @click.option("--title", required=True)
 @click.option("--issue", "issue_code", default=None, help="The issue it belongs to.")
 @click.option("--description", default="")
-@click.option("--unit", default=None, help="Unit of its quantity, e.g. USD/month (moves with a unit take --qty when placed).")
-@click.option("--cost", default="1", show_default=True, help="What the move costs its actor (integer ≥ 0, on the scale of weights).")
+@click.option("--unit", default=None,
+              help="Unit of its quantity, e.g. USD/month (moves with a unit take --qty when placed).")
+@click.option(
+    "--cost",
+    default="1",
+    show_default=True,
+    help="What the move costs its actor (integer ≥ 0, on the scale of weights).",
+)
 @click.option("--reversible/--irreversible", default=True, show_default=True)
 @click.option("--source", default="", help="Where this comes from: file and passage.")
 @pass_store
@@ -347,7 +353,11 @@ def move_edit(store, code, new_code, actor, title, issue_code, description, unit
 
 @move.command("rm")
 @click.argument("code")
-@click.option("--cascade", is_flag=True, help="Also remove its positions, its placements in packages and the conditions naming it.")
+@click.option(
+    "--cascade",
+    is_flag=True,
+    help="Also remove its positions, its placements in packages and the conditions naming it.",
+)
 @pass_store
 def move_rm(store, code: str, cascade: bool) -> None:
     """Remove a move (refused while positions, placements or conditions refer to it, unless --cascade).

@@ -37,19 +37,34 @@ def _no_cycle_collection():
 @click.command()
 @click.argument("packages", nargs=-1, metavar="[PKG]...")
 @click.option("--all", "every", is_flag=True, help="Check every package.")
-@click.option("--party", "parties", multiple=True, metavar="P", help="Only this party (repeatable); rules are always checked.")
+@click.option(
+    "--party", "parties", multiple=True, metavar="P", help="Only this party (repeatable); rules are always checked."
+)
 @click.option("--detail", is_flag=True, help="List every condition with its reason, not only the failed ones.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when a party is unsatisfied or a rule fails.")
 @judging_options
 @click.option("--across-eras", is_flag=True, help="Also judge each party in every one of its eras.")
-@click.option("--robust", is_flag=True,
-              help="Judge each party in every era the package's window spans "
-                   "(from the as-of date to its last due date).")
+@click.option(
+    "--robust",
+    is_flag=True,
+    help="Judge each party in every era the package's window spans (from the as-of date to its last due date).",
+)
 @output_options
 @pass_store
-def check(store, packages: tuple[str, ...], every: bool, parties: tuple[str, ...], detail: bool, strict: bool,
-          as_of: str | None, pins: tuple[str, ...], across_eras: bool, robust: bool, fmt: str,
-          output: str | None) -> None:
+def check(
+    store,
+    packages: tuple[str, ...],
+    every: bool,
+    parties: tuple[str, ...],
+    detail: bool,
+    strict: bool,
+    as_of: str | None,
+    pins: tuple[str, ...],
+    across_eras: bool,
+    robust: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
     """Check which parties' conditions each package satisfies, with a reason for every failure.
 
     A party is satisfied when all its conditions hold, soft ones aside (they are reported and

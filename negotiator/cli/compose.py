@@ -35,31 +35,94 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--issue", "issues", multiple=True, metavar="I", help="Candidate moves: those of issue I (repeatable).")
 @click.option("--move", "moves", multiple=True, metavar="M", help="Candidate move M (repeatable).")
 @click.option("--require", "required", multiple=True, metavar="M", help="Move M must be in the package (repeatable).")
-@click.option("--forbid", "forbidden", multiple=True, metavar="M", help="Move M must not be in the package (repeatable).")
-@click.option("--steps", "steps", type=int, default=3, show_default=True, metavar="N",
-              help="Exactly N non-empty steps.")
-@click.option("--parties", "parties", multiple=True, metavar="P[,P...]",
-              help="The parties considered (repeatable, or comma-separated; default: every party with a stake in the pool).")
-@click.option("--objective", type=click.Choice(OBJECTIVES), default="maxmin", show_default=True,
-              help="What to optimise over the considered parties' gains once as many as possible are satisfied.")
-@click.option("--alternatives", type=int, default=0, show_default=True, metavar="K",
-              help="Also show up to K next-best packages, each with a different set of moves.")
-@click.option("--pareto", is_flag=True, help="List the Pareto frontier of the considered parties' gains instead (at most 4 parties).")
+@click.option(
+    "--forbid", "forbidden", multiple=True, metavar="M", help="Move M must not be in the package (repeatable)."
+)
+@click.option(
+    "--steps", "steps", type=int, default=3, show_default=True, metavar="N", help="Exactly N non-empty steps."
+)
+@click.option(
+    "--parties",
+    "parties",
+    multiple=True,
+    metavar="P[,P...]",
+    help="The parties considered (repeatable, or comma-separated; default: every party with a stake in the pool).",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(OBJECTIVES),
+    default="maxmin",
+    show_default=True,
+    help="What to optimise over the considered parties' gains once as many as possible are satisfied.",
+)
+@click.option(
+    "--alternatives",
+    type=int,
+    default=0,
+    show_default=True,
+    metavar="K",
+    help="Also show up to K next-best packages, each with a different set of moves.",
+)
+@click.option(
+    "--pareto",
+    is_flag=True,
+    help="List the Pareto frontier of the considered parties' gains instead (at most 4 parties).",
+)
 @click.option("--limit", type=int, default=10, show_default=True, metavar="N", help="With --pareto: at most N points.")
-@click.option("--save-as", "save_as", default=None, metavar="NAME", help="Store option 1 (or --pick I) as a new draft package NAME.")
-@click.option("--pick", type=int, default=None, metavar="I", help="With --save-as: store option (or frontier point) I instead of 1.")
-@click.option("--time-limit", "time_limit", type=POSITIVE_SECONDS, default=30.0, show_default=True, metavar="S",
-              help="Stop after S seconds with the best package found (then not proven optimal, and the gap is shown).")
+@click.option(
+    "--save-as",
+    "save_as",
+    default=None,
+    metavar="NAME",
+    help="Store option 1 (or --pick I) as a new draft package NAME.",
+)
+@click.option(
+    "--pick",
+    type=int,
+    default=None,
+    metavar="I",
+    help="With --save-as: store option (or frontier point) I instead of 1.",
+)
+@click.option(
+    "--time-limit",
+    "time_limit",
+    type=POSITIVE_SECONDS,
+    default=30.0,
+    show_default=True,
+    metavar="S",
+    help="Stop after S seconds with the best package found (then not proven optimal, and the gap is shown).",
+)
 @judging_options
-@click.option("--robust", is_flag=True,
-              help="Count a party as satisfied only when satisfied in every era the window spans "
-                   "(from the as-of date to the last due date of the --from package).")
+@click.option(
+    "--robust",
+    is_flag=True,
+    help="Count a party as satisfied only when satisfied in every era the window spans "
+    "(from the as-of date to the last due date of the --from package).",
+)
 @output_options
 @pass_store
-def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str, ...], required: tuple[str, ...],
-            forbidden: tuple[str, ...], steps: int, parties: tuple[str, ...], objective: str, alternatives: int,
-            pareto: bool, limit: int, save_as: str | None, pick: int | None, time_limit: float, as_of: str | None,
-            pins: tuple[str, ...], robust: bool, fmt: str, output: str | None) -> None:
+def compose(
+    store,
+    origin: str | None,
+    issues: tuple[str, ...],
+    moves: tuple[str, ...],
+    required: tuple[str, ...],
+    forbidden: tuple[str, ...],
+    steps: int,
+    parties: tuple[str, ...],
+    objective: str,
+    alternatives: int,
+    pareto: bool,
+    limit: int,
+    save_as: str | None,
+    pick: int | None,
+    time_limit: float,
+    as_of: str | None,
+    pins: tuple[str, ...],
+    robust: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
     """Propose a package every party can accept, or name the demands that collide.
 
     From a pool of candidate moves (every move, or those of the --issue, --move and --from
@@ -137,8 +200,16 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
     catalogue = judged.catalogue
     with ProgressBar("composing", total=time_limit, timed=True) as bar:
         bar.start_ticking()
-        result = find(catalogue, request, judged=judged.judged, values=judged.values, deciding=judged.decides,
-                      measures=judged.measures, time_limit=time_limit, progress=_progress_reporter(bar))
+        result = find(
+            catalogue,
+            request,
+            judged=judged.judged,
+            values=judged.values,
+            deciding=judged.decides,
+            measures=judged.measures,
+            time_limit=time_limit,
+            progress=_progress_reporter(bar),
+        )
 
     if save_as is not None:
         chosen = pick if pick is not None else 1
@@ -147,7 +218,9 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
         if not 1 <= chosen <= len(result.options):
             count = len(result.options)
             what = ("frontier point" if pareto else "option") + ("" if count == 1 else "s")
-            raise InvalidValue(f"--pick {chosen}: there {'is' if count == 1 else 'are'} {count} {what}, numbered from 1")
+            raise InvalidValue(
+                f"--pick {chosen}: there {'is' if count == 1 else 'are'} {count} {what}, numbered from 1"
+            )
         saved = saved_package(result, result.options[chosen - 1], save_as, drafted)
         with store.write() as session:
             save_package(session, saved.package, based_on=drafted.name if drafted else None, note=saved.note)
@@ -156,8 +229,13 @@ def compose(store, origin: str | None, issues: tuple[str, ...], moves: tuple[str
         note(status_line(result))  # CSV holds one table and no title
     spans = judged.spans if robust else None
     eras = {party.code: catalogue.era_of.get(party.code) for party in catalogue.parties} if catalogue.eras else None
-    emit(fmt, output, table=compose_csv(catalogue, result), document=compose_document(result, eras, spans),
-         sections=compose_tables(catalogue, result, spans))
+    emit(
+        fmt,
+        output,
+        table=compose_csv(catalogue, result),
+        document=compose_document(result, eras, spans),
+        sections=compose_tables(catalogue, result, spans),
+    )
     if save_as is not None:
         what = "frontier point" if pareto else "option"
         click.echo(f"saved {what} {pick or 1} as package {save_as}", err=True)

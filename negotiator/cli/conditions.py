@@ -138,7 +138,8 @@ def condition_edit(store, ref: str, text, party, rule: bool, name, soft, era_nam
         raise click.UsageError("give --party or --rule, not both")
     if era_name is not None and no_era:
         raise click.UsageError("give --era or --no-era, not both")
-    keep = lambda value: KEEP if value is None else value
+    def keep(value):
+        return KEEP if value is None else value
     with store.write() as session:
         row = edit_condition(
             session,

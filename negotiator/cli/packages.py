@@ -410,7 +410,8 @@ def track(store, package_name: str, move: str, level: str, on: str | None, note:
 
 @click.command()
 @click.argument("package_name", metavar="PKG")
-@click.option("--as-of", default=None, metavar="DATE", help="The state on DATE (default: every update so far, due dates judged against today). " + _DATE_HELP)
+@click.option("--as-of", default=None, metavar="DATE",
+              help="The state on DATE (default: every update so far, due dates judged against today). " + _DATE_HELP)
 @output_options
 @pass_store
 def status(store, package_name: str, as_of: str | None, fmt: str, output: str | None) -> None:

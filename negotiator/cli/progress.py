@@ -94,7 +94,9 @@ class ProgressBar:
         columns = max(self.width(), 20)
         if self.total:
             fraction = min(max(done / self.total, 0.0), 1.0)
-            count = f"{done:.0f}/{self.total:.0f} s" if self.timed else f"{done:.0f}/{self.total:.0f} {self.unit}".rstrip()
+            count = (
+                f"{done:.0f}/{self.total:.0f} s" if self.timed else f"{done:.0f}/{self.total:.0f} {self.unit}".rstrip()
+            )
             tail = f" {fraction:4.0%}  {count}" + ("" if self.timed else f"  {elapsed:.0f} s")
         else:
             fraction = None
@@ -155,8 +157,9 @@ class ProgressBar:
     def __enter__(self) -> ProgressBar:  # noqa: PYI034 (typing.Self needs Python 3.11)
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.close()
 
 

@@ -136,7 +136,9 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
     catalogue = judged.catalogue
     if save_as is not None:
         if result.best is None:
-            raise InvalidValue(f"no ordering of '{package}' obeys every rule, so there is nothing to save as '{save_as}'")
+            raise InvalidValue(
+                f"no ordering of '{package}' obeys every rule, so there is nothing to save as '{save_as}'"
+            )
         saved = saved_package(drafted, result.best, save_as)
         with store.write() as session:
             save_package(session, saved.package, based_on=drafted.name, note=saved.note)
@@ -145,11 +147,17 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
         # CSV holds one table and no title, so the status line goes to stderr.
         note(status_line(result))
     stakes = {party.party: party.stake for party in verdict.parties}
-    emit(fmt, output, table=sequence_csv(drafted, result),
-         document=sequence_document(result, judged.spans if robust else None,
-                                    {p.code: catalogue.era_of.get(p.code) for p in catalogue.parties}
-                                    if catalogue.eras else None),
-         sections=sequence_tables(catalogue, drafted, result, stakes, judged.spans if robust else None))
+    emit(
+        fmt,
+        output,
+        table=sequence_csv(drafted, result),
+        document=sequence_document(
+            result,
+            judged.spans if robust else None,
+            {p.code: catalogue.era_of.get(p.code) for p in catalogue.parties} if catalogue.eras else None,
+        ),
+        sections=sequence_tables(catalogue, drafted, result, stakes, judged.spans if robust else None),
+    )
     if save_as is not None:
         click.echo(f"saved option 1 as package {save_as} (based on {package})", err=True)
 
@@ -167,8 +175,10 @@ def _progress_reporter(bar: ProgressBar):
             return
         if progress.elapsed < 1.0:
             return
-        click.echo(f"[{progress.elapsed:6.1f}s] {progress.stage}: best {best}" + (f" (bound: {bound})" if bound else ""),
-                   err=True)
+        click.echo(
+            f"[{progress.elapsed:6.1f}s] {progress.stage}: best {best}" + (f" (bound: {bound})" if bound else ""),
+            err=True,
+        )
 
     return report
 

@@ -302,7 +302,8 @@ def edit_move(
             raise DuplicateCode("move", move.code)
         used = _conditions_using(session, code)
         if used:
-            raise Referenced("move", code, used, action="edit those conditions first; a code in condition text is not renamed")
+            raise Referenced("move", code, used,
+                             action="edit those conditions first; a code in condition text is not renamed")
     actor_row = get_party(session, move.actor)
     if move.actor != before.actor:
         raise_first(rules.actor_change_problems(replace(move, code=code), positions_on(session, row)))
@@ -345,8 +346,9 @@ def _measuring(session: Session, move: MoveRow) -> list[str]:
     from negotiator.domain.rules import bounds_measuring, parsed, quantity_moves
 
     found = bounds_measuring(move.code, positions_on(session, move))
-    for condition in session.exec(select(ConditionRow).where(col(ConditionRow.text).contains(move.code))
-                                  .order_by(col(ConditionRow.id))).all():
+    for condition in session.exec(
+        select(ConditionRow).where(col(ConditionRow.text).contains(move.code)).order_by(col(ConditionRow.id))
+    ).all():
         node, _ = parsed(condition.text)
         if node is not None and move.code in quantity_moves(node):
             found.append(f"condition {condition.name or condition.id}")
@@ -409,7 +411,9 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
     ).all()
     if fixed:
         raise Referenced(
-            "move", code, [f"{status} package {name}" for name, status in fixed],
+            "move",
+            code,
+            [f"{status} package {name}" for name, status in fixed],
             action="their steps are fixed; set them back to proposed (package status-set --force --note) "
             "or remove them first",
         )
@@ -460,8 +464,14 @@ def _bound(text: Any) -> Bound | None:
 
 
 def add_position(
-    session: Session, party: str, move: str, stance: str, weight: Any = 1, bound: str | None = None,
-    source: str = "", era: str | None = None,
+    session: Session,
+    party: str,
+    move: str,
+    stance: str,
+    weight: Any = 1,
+    bound: str | None = None,
+    source: str = "",
+    era: str | None = None,
 ) -> PositionRow:
     """Add ``party``'s position on ``move``, standing or (``era``) in one of its eras."""
     from negotiator.db.eras import era_id
@@ -476,14 +486,25 @@ def add_position(
     return row
 
 
-def edit_position(session: Session, party: str, move: str, stance: Any = KEEP, weight: Any = KEEP,
-                  bound: Any = KEEP, source: Any = KEEP, era: str | None = None) -> PositionRow:
+def edit_position(
+    session: Session,
+    party: str,
+    move: str,
+    stance: Any = KEEP,
+    weight: Any = KEEP,
+    bound: Any = KEEP,
+    source: Any = KEEP,
+    era: str | None = None,
+) -> PositionRow:
     """Change ``party``'s position on ``move`` in ``era`` (None: its standing one)."""
     row = get_position(session, party, move, era)
     move_row = get_move(session, move)
     position = _changed(
-        _position_value(row, party, move, era), stance=stance, weight=weight if weight is KEEP else _weight(weight),
-        bound=bound if bound is KEEP else _bound(bound), source=source,
+        _position_value(row, party, move, era),
+        stance=stance,
+        weight=weight if weight is KEEP else _weight(weight),
+        bound=bound if bound is KEEP else _bound(bound),
+        source=source,
     )
     raise_first(rules.position_problems(position, _move_value(session, move_row)))
     _store_position(session, row, position)

@@ -451,11 +451,16 @@ def save_package(
     origin = based_on if based_on is not None else package.based_on
     package = replace_(package, based_on=origin)
     codes = [p.move for _, p in package.placements()]
-    moves = {m.code: m for m in session.exec(select(MoveRow).where(col(MoveRow.code).in_(codes))).all()} if codes else {}
+    found = session.exec(select(MoveRow).where(col(MoveRow.code).in_(codes))).all() if codes else []
+    moves = {m.code: m for m in found}
     raise_first(rules.package_problems(package))
     raise_first(problem for _, _, problem in rules.repeated_placements(package))
-    raise_first(problem for _, _, problem in rules.moves_known_problems(
-        package, {code: _move_value(row) for code, row in moves.items()}))
+    raise_first(
+        problem
+        for _, _, problem in rules.moves_known_problems(
+            package, {code: _move_value(row) for code, row in moves.items()}
+        )
+    )
     raise_first(problem for _, placement in package.placements() for problem in rules.placement_problems(placement))
     for event in package.history:
         raise_first([*rules.event_problems(event), *rules.event_date_problems(event, today or date.today())])
@@ -474,9 +479,16 @@ def save_package(
         row.based_on_id, row.date = origin_id, package.date
         row.updated_at = stamp
     else:
-        row = PackageRow(name=package.name, title=package.title, description=package.description,
-                         status=package.status, based_on_id=origin_id, created_at=stamp, updated_at=stamp,
-                         date=package.date)
+        row = PackageRow(
+            name=package.name,
+            title=package.title,
+            description=package.description,
+            status=package.status,
+            based_on_id=origin_id,
+            created_at=stamp,
+            updated_at=stamp,
+            date=package.date,
+        )
     session.add(row)
     session.flush()
 
@@ -487,19 +499,32 @@ def save_package(
         session.flush()
         for placement in step.placements:
             move = moves[placement.move]
-            placement_row = PlacementRow(package_id=ident(row), step_id=ident(step_row), move_id=ident(move),
-                                         quantity=placement.quantity, level=placement.level)
+            placement_row = PlacementRow(
+                package_id=ident(row),
+                step_id=ident(step_row),
+                move_id=ident(move),
+                quantity=placement.quantity,
+                level=placement.level,
+            )
             session.add(placement_row)
             session.flush()
             placement_ids[move.code] = ident(placement_row)
 
     history: tuple[Event, ...] = package.history or (Event(stamp, "created", new=package.status, note=note),)
     for event in history:
-        session.add(EventRow(
-            package_id=ident(row), placement_id=placement_ids.get(event.move) if event.move else None,
-            at=event.at, kind=event.kind, move=event.move, old=event.old, new=event.new,
-            note=event.note or "", source=event.source or "",
-        ))
+        session.add(
+            EventRow(
+                package_id=ident(row),
+                placement_id=placement_ids.get(event.move) if event.move else None,
+                at=event.at,
+                kind=event.kind,
+                move=event.move,
+                old=event.old,
+                new=event.new,
+                note=event.note or "",
+                source=event.source or "",
+            )
+        )
     if existing is None:
         row.created_at = min([stamp, *(e.at for e in history)])
     session.add(row)

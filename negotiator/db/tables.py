@@ -12,7 +12,6 @@ later migrations can alter them by name on SQLite (batch mode) and PostgreSQL al
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import (
     CheckConstraint,
@@ -50,7 +49,7 @@ _OPS = "bound_op IS NULL OR bound_op IN ('>=', '<=', '>', '<', '=', '!=')"
 class PartyRow(SQLModel, table=True):
     __tablename__ = "party"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     name: str = Field(sa_column=Column(Text, nullable=False))
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -60,7 +59,7 @@ class PartyRow(SQLModel, table=True):
 class IssueRow(SQLModel, table=True):
     __tablename__ = "issue"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     title: str = Field(sa_column=Column(Text, nullable=False))
 
@@ -69,18 +68,18 @@ class MoveRow(SQLModel, table=True):
     __tablename__ = "move"
     __table_args__ = (CheckConstraint("cost >= 0", name="cost_not_negative"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     actor_id: int = Field(
         sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True)
     )
-    issue_id: Optional[int] = Field(
+    issue_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("issue.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
     title: str = Field(sa_column=Column(Text, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    unit: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    unit: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     cost: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
     reversible: bool = Field(default=True, nullable=False)
     source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -120,7 +119,7 @@ class PositionRow(SQLModel, table=True):
         CheckConstraint("(bound_op IS NULL) = (bound_value IS NULL)", name="bound_complete"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     party_id: int = Field(
         sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=False, index=True)
     )
@@ -133,16 +132,16 @@ class PositionRow(SQLModel, table=True):
     )
     stance: str = Field(sa_column=Column(Text, nullable=False))
     weight: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
-    bound_op: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
-    bound_value: Optional[float] = Field(default=None, sa_column=Column(Float, nullable=True))
+    bound_op: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    bound_value: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class ConditionRow(SQLModel, table=True):
     __tablename__ = "condition"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    party_id: Optional[int] = Field(
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("party.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
@@ -150,7 +149,7 @@ class ConditionRow(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("era.id", ondelete="RESTRICT"), nullable=True, index=True),
     )
-    name: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True, unique=True))
+    name: str | None = Field(default=None, sa_column=Column(Text, nullable=True, unique=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
     soft: bool = Field(default=False, nullable=False)
     source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -160,12 +159,12 @@ class PackageRow(SQLModel, table=True):
     __tablename__ = "package"
     __table_args__ = (CheckConstraint(_STATUSES, name="status"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     title: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     status: str = Field(default="draft", sa_column=Column(Text, nullable=False, server_default="draft"))
-    based_on_id: Optional[int] = Field(
+    based_on_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("package.id", ondelete="SET NULL"), nullable=True),
     )
@@ -184,14 +183,14 @@ class StepRow(SQLModel, table=True):
         CheckConstraint("ordinal <> 0", name="ordinal_not_zero"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     package_id: int = Field(
         sa_column=Column(Integer, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
     )
     # 1..n between commands; negative only transiently, while a command renumbers.
     ordinal: int = Field(sa_column=Column(Integer, nullable=False))
     label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    due: Optional[date] = Field(default=None, sa_column=Column(Date, nullable=True))
+    due: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
 
 class PlacementRow(SQLModel, table=True):
@@ -207,7 +206,7 @@ class PlacementRow(SQLModel, table=True):
         CheckConstraint(_LEVELS, name="level"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     package_id: int = Field(
         sa_column=Column(Integer, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
     )
@@ -215,27 +214,27 @@ class PlacementRow(SQLModel, table=True):
     move_id: int = Field(
         sa_column=Column(Integer, ForeignKey("move.id", ondelete="RESTRICT"), nullable=False, index=True)
     )
-    quantity: Optional[float] = Field(default=None, sa_column=Column(Float, nullable=True))
+    quantity: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     level: str = Field(default="0", sa_column=Column(Text, nullable=False, server_default="0"))
 
 
 class EventRow(SQLModel, table=True):
     __tablename__ = "event"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     package_id: int = Field(
         sa_column=Column(Integer, ForeignKey("package.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    placement_id: Optional[int] = Field(
+    placement_id: int | None = Field(
         default=None,
         sa_column=Column(Integer, ForeignKey("placement.id", ondelete="SET NULL"), nullable=True, index=True),
     )
     at: datetime = Field(sa_column=Column(DateTime, nullable=False))
     kind: str = Field(sa_column=Column(Text, nullable=False))
     # The move's code is kept as text so the history survives the placement's removal.
-    move: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
-    old: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
-    new: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    move: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 

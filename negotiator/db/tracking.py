@@ -37,8 +37,11 @@ def set_status(
         raise_first(rules.not_after_today_problems("at", on, today or date.today(), "a status change"))
         latest = _latest_status_event(session, package)
         if latest is not None:
-            raise_first(rules.not_before_problems(on, latest.at, f"its last status change ({latest.old} → {latest.new})",
-                                                  package.name))
+            raise_first(
+                rules.not_before_problems(
+                    on, latest.at, f"its last status change ({latest.old} → {latest.new})", package.name
+                )
+            )
             stamp = max(stamp, latest.at)
     package.status = new
     _record(session, package, "status", old=old, new=new, note=note or "", at=stamp)
@@ -72,8 +75,13 @@ def _start_no_later_than(session: Session, package: PackageRow, agreed: EventRow
     to it (never before the agreement), and the history stays in order."""
     began = session.exec(
         select(EventRow)
-        .where(EventRow.package_id == package.id, EventRow.kind == "status", EventRow.old == "agreed",
-               EventRow.new == "implementing", col(EventRow.id) > ident(agreed))
+        .where(
+            EventRow.package_id == package.id,
+            EventRow.kind == "status",
+            EventRow.old == "agreed",
+            EventRow.new == "implementing",
+            col(EventRow.id) > ident(agreed),
+        )
         .order_by(col(EventRow.at), col(EventRow.id))
     ).first()
     if began is not None and began.at > stamp:
@@ -87,8 +95,14 @@ _FIRST_UPDATE = "first implementation update"
 
 
 def track_move(
-    session: Session, name: str, code: str, level: str, on: date | None = None, note: str = "",
-    source: str = "", today: date | None = None,
+    session: Session,
+    name: str,
+    code: str,
+    level: str,
+    on: date | None = None,
+    note: str = "",
+    source: str = "",
+    today: date | None = None,
 ) -> tuple[str, str, bool]:
     """Record a move's implementation level; return (old level, new level, whether the package
     went from agreed to implementing)."""
@@ -110,11 +124,22 @@ def track_move(
                 _start_no_later_than(session, package, agreed, stamp, code)
     if started:
         package.status = "implementing"
-        _record(session, package, "status", old="agreed", new="implementing",
-                note=f"{_FIRST_UPDATE} ({code})", at=stamp)
+        _record(
+            session, package, "status", old="agreed", new="implementing", note=f"{_FIRST_UPDATE} ({code})", at=stamp
+        )
     old = level_before(session, package, code, stamp, placement.level)
-    _record(session, package, "level", move=code, old=old, new=new, note=note or "", source=source or "",
-            placement_id=ident(placement), at=stamp)
+    _record(
+        session,
+        package,
+        "level",
+        move=code,
+        old=old,
+        new=new,
+        note=note or "",
+        source=source or "",
+        placement_id=ident(placement),
+        at=stamp,
+    )
     session.flush()
     # A back-dated update must not overwrite a later one: the placement keeps the latest level.
     placement.level = level_before(session, package, code, datetime.max, placement.level)

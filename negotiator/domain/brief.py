@@ -320,7 +320,9 @@ def build_brief(catalogue: Catalogue, packages: Sequence[Package], made_on: date
         for view, p in zip(views, packages)
     )
     if title is None:
-        title = f"Brief: {packages[0].title or packages[0].name}" if len(packages) == 1 else f"Brief: {len(packages)} packages"
+        title = f"Brief: {len(packages)} packages"
+        if len(packages) == 1:
+            title = f"Brief: {packages[0].title or packages[0].name}"
     return Brief(
         title=title,
         made_on=made_on,

@@ -60,7 +60,10 @@ class Interval:
 
     def text(self) -> str:
         """``>= 300``, ``< 80``, ``= 120``, ``80 to 300``, ``> 80 and <= 300``, or ``any``."""
-        low, high = format_number(self.low) if self.low > -INFINITY else "", format_number(self.high) if self.high < INFINITY else ""
+        low, high = (
+            format_number(self.low) if self.low > -INFINITY else "",
+            format_number(self.high) if self.high < INFINITY else "",
+        )
         if not low and not high:
             return "any"
         if not high:
@@ -201,6 +204,5 @@ class Span:
     def pairs(self) -> list[list[float | None]]:
         """The intervals as ``[low, high]`` pairs for JSON (None for an infinite end)."""
         return [
-            [None if iv.low == -INFINITY else iv.low, None if iv.high == INFINITY else iv.high]
-            for iv in self.intervals
+            [None if iv.low == -INFINITY else iv.low, None if iv.high == INFINITY else iv.high] for iv in self.intervals
         ]

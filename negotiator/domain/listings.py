@@ -143,7 +143,9 @@ def move_record(catalogue: Catalogue, move: Move) -> dict:
         "reversible": move.reversible,
         "source": move.source,
         "positions": [
-            f"{p.party} {p.stance}" + (f" x{p.weight}" if p.weight != 1 else "") + (f" ({p.bound.text})" if p.bound else "")
+            f"{p.party} {p.stance}"
+            + (f" x{p.weight}" if p.weight != 1 else "")
+            + (f" ({p.bound.text})" if p.bound else "")
             + _era_suffix(p.era)
             for p in catalogue.positions
             if p.move == move.code

@@ -247,7 +247,8 @@ def remembered(node: Node, party: str | None) -> Explain:
         read.append("f.count")
     if party is not None and metrics & {"balance", "exposure"}:
         read.append(f"f.balances({party!r})")
-    facts_of = compiled(f"def facts_of(f):\n    s, q = f.step, f.quantity\n    return ({''.join(r + ', ' for r in read)})\n", "facts_of")
+    returned = "".join(r + ", " for r in read)
+    facts_of = compiled(f"def facts_of(f):\n    s, q = f.step, f.quantity\n    return ({returned})\n", "facts_of")
     reasons: dict[tuple, str] = {}
 
     def remembered(f):

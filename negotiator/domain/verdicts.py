@@ -22,7 +22,12 @@ from negotiator.domain.table import Table
 CHECK_HEADERS = ("package", "party", "era", "verdict", "result", "condition", "reason")
 
 
-_RESULT_WORDS = {(True, False): "pass", (False, False): "FAIL", (True, True): "pass (soft)", (False, True): "FAIL (soft)"}
+_RESULT_WORDS = {
+    (True, False): "pass",
+    (False, False): "FAIL",
+    (True, True): "pass (soft)",
+    (False, True): "FAIL (soft)",
+}
 
 
 def _condition_label(result: ConditionResult) -> str:
@@ -87,26 +92,54 @@ def check_table(checks: Sequence[PackageCheck], detail: bool = False) -> Table:
 
     def conditions(package: str, party: str, era: str | None, results: Iterable[ConditionResult]) -> None:
         for result in _shown(results, detail):
-            rows.append((package, party, era, None, _RESULT_WORDS[result.passed, result.soft], label(result),
-                         result.reason))
+            rows.append(
+                (package, party, era, None, _RESULT_WORDS[result.passed, result.soft], label(result), result.reason)
+            )
 
     for check in checks:
         package = check.package
         passed = sum(r.passed for r in check.rules)
-        rows.append((package, "(rules)", None, verdict("valid" if check.valid else "INVALID", passed, len(check.rules)),
-                     None, None, None))
+        rows.append(
+            (
+                package,
+                "(rules)",
+                None,
+                verdict("valid" if check.valid else "INVALID", passed, len(check.rules)),
+                None,
+                None,
+                None,
+            )
+        )
         conditions(package, "(rules)", None, check.rules)
         robust = any(p.robust is not None for p in check.parties)
-        rows.append((package, "(parties)", None,
-                     satisfied_count(check.parties, "robustly satisfied" if robust else "satisfied"), None, None, None))
+        rows.append(
+            (
+                package,
+                "(parties)",
+                None,
+                satisfied_count(check.parties, "robustly satisfied" if robust else "satisfied"),
+                None,
+                None,
+                None,
+            )
+        )
         for party in check.parties:
             code = party.party
             if party.robust is not None and len(party.eras or ()) > 1:
                 spans = ", ".join(era_text(e.era) for e in party.eras or ())
                 rows.append((package, code, spans, robust_verdict(party), None, None, None))
                 for era in party.eras or ():
-                    rows.append((package, code, era_text(era.era), verdict(verdict_word(era.satisfied, era.stake),
-                                                                          era.passed, era.total), None, None, None))
+                    rows.append(
+                        (
+                            package,
+                            code,
+                            era_text(era.era),
+                            verdict(verdict_word(era.satisfied, era.stake), era.passed, era.total),
+                            None,
+                            None,
+                            None,
+                        )
+                    )
                     conditions(package, code, era_text(era.era), era.conditions)
             elif party.robust is None and party.eras:
                 for era in party.eras:
@@ -115,8 +148,17 @@ def check_table(checks: Sequence[PackageCheck], detail: bool = False) -> Table:
                     rows.append((package, code, era_text(era.era), shown, None, None, None))
                     conditions(package, code, era_text(era.era), era.conditions)
             else:
-                rows.append((package, code, party.era, verdict(verdict_word(party.satisfied, party.stake), party.passed,
-                                                               party.total), None, None, None))
+                rows.append(
+                    (
+                        package,
+                        code,
+                        party.era,
+                        verdict(verdict_word(party.satisfied, party.stake), party.passed, party.total),
+                        None,
+                        None,
+                        None,
+                    )
+                )
                 conditions(package, code, party.era, party.conditions)
     count = len(checks)
     title = f"Check of {checks[0].package}" if count == 1 else f"Check of {count} packages"
@@ -124,8 +166,10 @@ def check_table(checks: Sequence[PackageCheck], detail: bool = False) -> Table:
 
 
 def _condition_documents(results: Iterable[ConditionResult], detail: bool) -> list[dict[str, Any]]:
-    return [{"text": r.text, "origin": r.origin, "soft": r.soft, "passed": r.passed, "reason": r.reason}
-            for r in _shown(results, detail)]
+    return [
+        {"text": r.text, "origin": r.origin, "soft": r.soft, "passed": r.passed, "reason": r.reason}
+        for r in _shown(results, detail)
+    ]
 
 
 def party_document(party: PartyCheck, detail: bool = False) -> dict[str, Any]:
@@ -141,8 +185,14 @@ def party_document(party: PartyCheck, detail: bool = False) -> dict[str, Any]:
     }
     if party.eras is not None:
         entry["eras"] = [
-            {"era": e.era, "satisfied": e.satisfied, "passed": e.passed, "total": e.total, "stake": e.stake,
-             "conditions": _condition_documents(e.conditions, detail)}
+            {
+                "era": e.era,
+                "satisfied": e.satisfied,
+                "passed": e.passed,
+                "total": e.total,
+                "stake": e.stake,
+                "conditions": _condition_documents(e.conditions, detail),
+            }
             for e in party.eras
         ]
     return entry
@@ -154,9 +204,7 @@ def check_document(checks: Sequence[PackageCheck], detail: bool = False) -> list
         {
             "package": check.package,
             "valid": check.valid,
-            "rules": [
-                {"text": r.text, "passed": r.passed, "reason": r.reason} for r in _shown(check.rules, detail)
-            ],
+            "rules": [{"text": r.text, "passed": r.passed, "reason": r.reason} for r in _shown(check.rules, detail)],
             "parties": [party_document(party, detail) for party in check.parties],
         }
         for check in checks
@@ -171,16 +219,29 @@ def party_lines_table(check: PackageCheck) -> Table:
     """One line per party of one package (the era it was judged in, satisfied or not, and why
     not), then one for the rules: the short verdict under ``package show``."""
     rows: list[tuple[Any, ...]] = [
-        (p.party, p.era, verdict_word(p.satisfied, p.stake), f"{p.passed}/{p.total}" if p.stake else None,
-         _failed_reasons(p.conditions) or None)
+        (
+            p.party,
+            p.era,
+            verdict_word(p.satisfied, p.stake),
+            f"{p.passed}/{p.total}" if p.stake else None,
+            _failed_reasons(p.conditions) or None,
+        )
         for p in check.parties
     ]
     if check.rules:
         passed = sum(r.passed for r in check.rules)
-        rows.append(("(rules)", None, "valid" if check.valid else "INVALID", f"{passed}/{len(check.rules)}",
-                     _failed_reasons(check.rules) or None))
-    return Table(("party", "era", "verdict", "passed", "why not"), tuple(rows),
-                 title=f"Check: {satisfied_count(check.parties)}")
+        rows.append(
+            (
+                "(rules)",
+                None,
+                "valid" if check.valid else "INVALID",
+                f"{passed}/{len(check.rules)}",
+                _failed_reasons(check.rules) or None,
+            )
+        )
+    return Table(
+        ("party", "era", "verdict", "passed", "why not"), tuple(rows), title=f"Check: {satisfied_count(check.parties)}"
+    )
 
 
 def failing(checks: Iterable[PackageCheck]) -> list[str]:
@@ -190,12 +251,17 @@ def failing(checks: Iterable[PackageCheck]) -> list[str]:
 
 def condition_test_table(text: str, party: str | None, outcomes: Sequence[tuple[str, bool, str]]) -> Table:
     """``condition test``: one row per package, (package, passed, reason)."""
-    rows = tuple((package, party or "(rule)", "pass" if passed else "FAIL", reason) for package, passed, reason in outcomes)
+    rows = tuple(
+        (package, party or "(rule)", "pass" if passed else "FAIL", reason) for package, passed, reason in outcomes
+    )
     return Table(("package", "party", "result", "reason"), rows, title=f"Test of: {text}")
 
 
 def conditions_table(stored: Iterable[Any]) -> Table:
     """Stored conditions (``negotiator.db.conditions.StoredCondition``) as a listing."""
     rows = tuple((c.id, c.party, c.era, c.name, c.soft, c.text, c.source or None) for c in stored)
-    return Table(("id", "party", "era", "name", "soft", "text", "source"), rows,
-                 title="Conditions (no party: a rule; no era: standing)")
+    return Table(
+        ("id", "party", "era", "name", "soft", "text", "source"),
+        rows,
+        title="Conditions (no party: a rule; no era: standing)",
+    )

@@ -114,7 +114,9 @@ def compose(
     return _best(prepared, clock, time_limit)
 
 
-def _result(prepared: Prepared, status: str, options: Sequence[Composed], time_limit: float | None, **rest) -> ComposeResult:
+def _result(
+    prepared: Prepared, status: str, options: Sequence[Composed], time_limit: float | None, **rest
+) -> ComposeResult:
     request = prepared.request
     return ComposeResult(
         status=status,
@@ -135,13 +137,16 @@ def _infeasible(prepared: Prepared, clock: Clock, time_limit: float | None, **re
     from negotiator.domain.composing.search import named
 
     conflicts = named(prepared, prepared.problem.rules_conflict(clock))
-    return _result(prepared, "infeasible", (), time_limit, conflicts=conflicts, rules_conflict=True,
-                   unnamed=not conflicts, **rest)
+    return _result(
+        prepared, "infeasible", (), time_limit, conflicts=conflicts, rules_conflict=True, unnamed=not conflicts, **rest
+    )
 
 
 def _out_of_time(time_limit: float | None, what: str) -> OutOfTime:
-    return OutOfTime(f"no package {what} was found within the time limit of {format_seconds(time_limit)}; "
-                     "give it a longer --time-limit")
+    return OutOfTime(
+        f"no package {what} was found within the time limit of {format_seconds(time_limit)}; "
+        "give it a longer --time-limit"
+    )
 
 
 def _best(prepared: Prepared, clock: Clock, time_limit: float | None) -> ComposeResult:
@@ -167,8 +172,16 @@ def _best(prepared: Prepared, clock: Clock, time_limit: float | None) -> Compose
     unsatisfied = len(options[0].satisfied) < len(prepared.parties)
     if unsatisfied:
         conflicts = named(prepared, prepared.problem.party_conflict(clock))
-    return _result(prepared, "optimal" if options[0].proven else "feasible", options, time_limit,
-                   conflicts=conflicts, unnamed=unsatisfied and not conflicts, gap=gap, nash_exact=exact)
+    return _result(
+        prepared,
+        "optimal" if options[0].proven else "feasible",
+        options,
+        time_limit,
+        conflicts=conflicts,
+        unnamed=unsatisfied and not conflicts,
+        gap=gap,
+        nash_exact=exact,
+    )
 
 
 def _frontier(prepared: Prepared, clock: Clock, time_limit: float | None) -> ComposeResult:
@@ -177,14 +190,21 @@ def _frontier(prepared: Prepared, clock: Clock, time_limit: float | None) -> Com
 
     points, complete = frontier(prepared, clock)
     if points:
-        return _result(prepared, "optimal" if complete else "feasible", points, time_limit,
-                       frontier_complete=complete)
+        return _result(prepared, "optimal" if complete else "feasible", points, time_limit, frontier_complete=complete)
     if not complete:
         raise _out_of_time(time_limit, "satisfying every considered party")
     rules = prepared.problem.rules_conflict(clock)
     if rules:
-        return _result(prepared, "infeasible", (), time_limit, conflicts=named(prepared, rules),
-                       rules_conflict=True, frontier_complete=True)
+        return _result(
+            prepared,
+            "infeasible",
+            (),
+            time_limit,
+            conflicts=named(prepared, rules),
+            rules_conflict=True,
+            frontier_complete=True,
+        )
     conflicts = named(prepared, prepared.problem.party_conflict(clock))
-    return _result(prepared, "infeasible", (), time_limit, conflicts=conflicts, unnamed=not conflicts,
-                   frontier_complete=True)
+    return _result(
+        prepared, "infeasible", (), time_limit, conflicts=conflicts, unnamed=not conflicts, frontier_complete=True
+    )

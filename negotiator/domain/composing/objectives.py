@@ -219,7 +219,8 @@ class Goals:
         if not math.isfinite(raw):
             return Gap(name, value, None)
         maximise = stage != EXPOSURE
-        _, bound = self.headline(stage, raw, (lambda v: math.floor(v + 1e-6)) if maximise else (lambda v: math.ceil(v - 1e-6)))
+        rounded = (lambda v: math.floor(v + 1e-6)) if maximise else (lambda v: math.ceil(v - 1e-6))
+        _, bound = self.headline(stage, raw, rounded)
         if (bound < value) if maximise else (bound > value):
             return Gap(name, value, None)
         return Gap(name, value, bound)

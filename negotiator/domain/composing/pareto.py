@@ -56,7 +56,9 @@ def _beyond(encoding: Encoding, goals: Goals, point: dict[str, int]) -> None:
     model.add_bool_or(better)  # empty: nothing can beat the point anywhere, so no package is left
 
 
-def _representative(encoding: Encoding, goals: Goals, point: dict[str, int], clock: Clock, solver: Any) -> Composed | None:
+def _representative(
+    encoding: Encoding, goals: Goals, point: dict[str, int], clock: Clock, solver: Any
+) -> Composed | None:
     """The package of least exposure, then fewest moves, with exactly the gains of ``point``."""
     model = encoding.model
     enforce = model.new_bool_var("at_point")
@@ -76,8 +78,15 @@ def _representative(encoding: Encoding, goals: Goals, point: dict[str, int], clo
         return None
     found = read(encoding, goals, made)
     found = settle_quantities(encoding, goals, found, clock, enforce)
-    return Composed(found.rank, found.steps, found.satisfied, found.gains, found.max_exposure,
-                    found.total_exposure, status == "OPTIMAL")
+    return Composed(
+        found.rank,
+        found.steps,
+        found.satisfied,
+        found.gains,
+        found.max_exposure,
+        found.total_exposure,
+        status == "OPTIMAL",
+    )
 
 
 def frontier(prepared: Prepared, clock: Clock) -> tuple[list[Composed], bool]:
@@ -114,5 +123,7 @@ def frontier(prepared: Prepared, clock: Clock) -> tuple[list[Composed], bool]:
         _beyond(encoding, goals, point)
     if goals.objective == "nash":
         points.sort(key=lambda p: -(p.nash_product or 0))
-    return [Composed(rank, p.steps, p.satisfied, p.gains, p.max_exposure, p.total_exposure, p.proven)
-            for rank, p in enumerate(points, 1)], complete
+    return [
+        Composed(rank, p.steps, p.satisfied, p.gains, p.max_exposure, p.total_exposure, p.proven)
+        for rank, p in enumerate(points, 1)
+    ], complete

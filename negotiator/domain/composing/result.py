@@ -75,10 +75,16 @@ class Composed:
         template = origin.steps if origin is not None else ()
         steps = []
         for ordinal, placed in enumerate(self.steps, 1):
-            label, due = (template[ordinal - 1].label, template[ordinal - 1].due) if ordinal <= len(template) else ("", None)
+            label, due = (
+                (template[ordinal - 1].label, template[ordinal - 1].due) if ordinal <= len(template) else ("", None)
+            )
             steps.append(Step(label, due, tuple(Placement(p.move, p.qty) for p in placed)))
-        return Package(name=name, steps=tuple(steps), based_on=origin.name if origin is not None else None,
-                       date=origin.date if origin is not None else None)
+        return Package(
+            name=name,
+            steps=tuple(steps),
+            based_on=origin.name if origin is not None else None,
+            date=origin.date if origin is not None else None,
+        )
 
 
 class Named(NamedTuple):

@@ -139,7 +139,9 @@ def headlines(found: Composed, goals: Goals) -> dict[str, int]:
     }
 
 
-def best(prepared: Prepared, clock: Clock, exclude: Sequence[Collection[str]] = ()) -> tuple[str, Composed | None, Gap | None, bool]:
+def best(
+    prepared: Prepared, clock: Clock, exclude: Sequence[Collection[str]] = ()
+) -> tuple[str, Composed | None, Gap | None, bool]:
     """The best package whose move set is none of ``exclude``: the status of the first solve,
     the package (None when the hard conditions cannot hold, or time ran out before any
     answer), the gap when it is not proven best, and whether the Nash product was exact."""
@@ -153,8 +155,9 @@ def best(prepared: Prepared, clock: Clock, exclude: Sequence[Collection[str]] = 
     gap = None
     if not solved.proven:
         gap = goals.gap(solved.stopped or "", solved.stopped_with, solved.stopped_status, headlines(found, goals))
-    found = Composed(found.rank, found.steps, found.satisfied, found.gains, found.max_exposure,
-                     found.total_exposure, solved.proven)
+    found = Composed(
+        found.rank, found.steps, found.satisfied, found.gains, found.max_exposure, found.total_exposure, solved.proven
+    )
     return solved.first, found, gap, goals.exact_product
 
 

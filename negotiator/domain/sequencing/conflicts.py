@@ -69,10 +69,12 @@ def minimal_conflict(problem: Problem, candidates: list[int], hard: list[int], c
     return members
 
 
-def _shrink(encoding: Encoding, members: list[int], literals: dict[int, Lit], clock: Clock, use_cores: bool) -> list[int]:
+def _shrink(
+    encoding: Encoding, members: list[int], literals: dict[int, Lit], clock: Clock, use_cores: bool
+) -> list[int]:
     index = 0
     while index < len(members):
-        trial = members[:index] + members[index + 1:]
+        trial = members[:index] + members[index + 1 :]
         status, smaller = _assuming(encoding, trial, literals, clock)
         if status == "INFEASIBLE":
             members = [j for j in trial if j in smaller] if use_cores and smaller else trial
