@@ -165,7 +165,7 @@ class Chromium:
         except (RuntimeError, TimeoutError, OSError):
             pass
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=2)  # it usually exits at once; never hold the suite up for long
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
