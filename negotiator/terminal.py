@@ -25,7 +25,7 @@ from typing import IO, Any
 
 # A wrapped text column is never narrower than this (or than its own width, when shorter), so
 # that a reason or a condition still reads as text; below it, rows become records instead.
-MIN_TEXT_WIDTH = 20
+MIN_TEXT_WIDTH = 16
 NARROWEST = 20  # a narrower width is taken as this one: below it nothing can be laid out
 # A word (a move code, a package name) longer than this may be broken inside a column.
 LONGEST_UNBROKEN_WORD = 24
@@ -106,13 +106,24 @@ def _lines(value: Any) -> list[str]:
     return cell_text(value).split("\n")
 
 
+# tabulate's "simple" format makes a column at least as wide as its header plus this padding.
+HEADER_PADDING = 2
+
+
 def _natural(header: str, column: Sequence[Any]) -> int:
-    return max([visible_width(header)] + [visible_width(line) for value in column for line in _lines(value)])
+    return max([visible_width(header) + HEADER_PADDING]
+               + [visible_width(line) for value in column for line in _lines(value)])
+
+
+def _is_words(column: Sequence[Any]) -> bool:
+    """Whether a column holds text with spaces (titles, reasons), as against codes and names,
+    which read badly when broken and are kept whole whenever the table can fit without that."""
+    return any(" " in cell_text(value).strip() for value in column)
 
 
 def _minimum(header: str, column: Sequence[Any], natural: int) -> int:
     longest_word = max((len(word) for value in column for word in cell_text(value).split()), default=0)
-    return min(natural, max(MIN_TEXT_WIDTH, min(longest_word, LONGEST_UNBROKEN_WORD), len(header)))
+    return min(natural, max(MIN_TEXT_WIDTH, min(longest_word, LONGEST_UNBROKEN_WORD), len(header) + HEADER_PADDING))
 
 
 def column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrappable: Sequence[bool],
@@ -124,9 +135,14 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], wrappab
     """
     columns = list(zip(*rows)) if rows else [() for _ in headers]
     natural = [_natural(h, c) for h, c in zip(headers, columns)]
-    minimum = [_minimum(h, c, n) if w else n for h, c, n, w in zip(headers, columns, natural, wrappable)]
     available = width - COLUMN_GAP * (len(headers) - 1)
-    if sum(minimum) > available:
+    # Codes and names are kept whole when the text columns can give up enough room; else they wrap too.
+    for words_only in (True, False):
+        minimum = [_minimum(h, c, n) if w and (_is_words(c) or not words_only) else n
+                   for h, c, n, w in zip(headers, columns, natural, wrappable)]
+        if sum(minimum) <= available:
+            break
+    else:
         return None
 
     def total(cap: int) -> int:

@@ -87,6 +87,23 @@ def test_number_columns_are_never_wrapped():
     assert "123456789" in text
 
 
+def test_codes_stay_whole_when_the_text_columns_can_give_up_the_room():
+    code = "dprk.kaesong-drop-hike-demands"
+    table = Table(("code", "title", "cost"), ((code, "Back down from the demand for wage and rent hikes " * 2, 2),))
+    text = to_text_table(table, "table", width=60)
+    assert _widest(text) <= 60
+    assert code in text  # on one line, not broken at a hyphen
+    assert text.splitlines()[2].startswith(code)
+
+
+def test_codes_wrap_too_when_nothing_else_can_make_the_table_fit():
+    codes = ("a-" * 20 + "z", "b-" * 20 + "z")
+    table = Table(("one", "two", "title"), ((*codes, "word " * 10),))
+    text = to_text_table(table, "table", width=70)
+    assert _widest(text) <= 70 and not text.startswith("-[")
+    assert codes[0] not in text
+
+
 def test_a_table_too_wide_to_wrap_is_shown_as_labelled_records():
     table = Table(tuple(f"column{i}" for i in range(8)), (tuple("x" * 25 for _ in range(8)),))
     text = to_text_table(table, "table", width=60)
