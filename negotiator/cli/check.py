@@ -104,6 +104,7 @@ def check(
     from negotiator.domain.verdicts import (
         CHECK_HEADERS,
         check_document,
+        check_sections,
         check_table,
         failing,
     )
@@ -145,9 +146,9 @@ def check(
                     del drafted[:_PART]
                     bar.advance(min(_PART, count - bar.done))
                 refused = failing(checks)
-                table = check_table(checks, detail)
+                sections = check_sections(checks, detail)
                 bar.clear()
-                emit(fmt, output, table=table)
+                emit(fmt, output, sections=sections)
     if strict and refused:
         note(f"--strict: {len(refused)} of {count} package(s) break a rule or leave a party unsatisfied")
         raise click.exceptions.Exit(1)

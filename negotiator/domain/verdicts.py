@@ -165,6 +165,21 @@ def check_table(checks: Sequence[PackageCheck], detail: bool = False) -> Table:
     return Table(CHECK_HEADERS, tuple(rows), title=title)
 
 
+SECTION_HEADERS = ("party", "era", "verdict", "condition", "reason")
+
+
+def check_sections(checks: Sequence[PackageCheck], detail: bool = False) -> list[Table]:
+    """The rows of :func:`check_table` as people read them on a screen: one section per package
+    (so the package is named once, in its title), and a party's verdict and a condition's result
+    in one column, which lets the table fit a narrower terminal."""
+    by_package: dict[str, list[tuple[Any, ...]]] = {}
+    for package, party, era, verdict, result, condition, reason in check_table(checks, detail).rows:
+        by_package.setdefault(package, []).append(
+            (party, era, verdict if verdict is not None else result, condition, reason)
+        )
+    return [Table(SECTION_HEADERS, tuple(rows), title=f"Check of {package}") for package, rows in by_package.items()]
+
+
 def _condition_documents(results: Iterable[ConditionResult], detail: bool) -> list[dict[str, Any]]:
     return [
         {"text": r.text, "origin": r.origin, "soft": r.soft, "passed": r.passed, "reason": r.reason}

@@ -72,21 +72,20 @@ def test_check_table_shows_each_partys_verdict_and_every_failed_condition_with_i
     rows = [line.split("  ") for line in out[4:]]
     cells = [[c.strip() for c in row if c.strip()] for row in rows]
     assert cells == [
-        ["worked", "(rules)", "valid 1/1"],
-        ["worked", "(parties)", "2/4 satisfied"],
-        ["worked", "DPRK", "NOT satisfied 0/1"],
-        ["worked", "DPRK", "FAIL", "kaesong.wage >= 300 [position]", "kaesong.wage is 120 in step 2, not >= 300"],
-        ["worked", "JPN", "NOT satisfied 0/1"],
+        ["(rules)", "valid 1/1"],
+        ["(parties)", "2/4 satisfied"],
+        ["DPRK", "NOT satisfied 0/1"],
+        ["DPRK", "FAIL", "kaesong.wage >= 300 [position]", "kaesong.wage is 120 in step 2, not >= 300"],
+        ["JPN", "NOT satisfied 0/1"],
         [
-            "worked",
             "JPN",
             "FAIL",
             "abductions-first: dprk.abduction-accounting before usa.delist-sst",
             "usa.delist-sst is in step 1, but dprk.abduction-accounting is not in the package",
         ],
-        ["worked", "ROK", "satisfied 1/1"],
-        ["worked", "USA", "satisfied 1/2"],
-        ["worked", "USA", "FAIL (soft)", "exposure <= 1", "USA's exposure is 2 (balance -2 after step 1), not <= 1"],
+        ["ROK", "satisfied 1/1"],
+        ["USA", "satisfied 1/2"],
+        ["USA", "FAIL (soft)", "exposure <= 1", "USA's exposure is 2 (balance -2 after step 1), not <= 1"],
     ]
 
 
