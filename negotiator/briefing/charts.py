@@ -193,12 +193,24 @@ def _implementation_panel(axes: Axes, package: PackageBrief, colours: Colours) -
             label=_plain(party),
         )
     axes.set_ylim(-5, 105)
+    _calendar_days(axes, list(series.dates))
     axes.set_ylabel("own moves carried out (%)")
     axes.set_title(_plain(f"{package.name}: implementation over time"), loc="left", fontsize=10, fontweight="bold")
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure = axes.get_figure()
     if figure is not None:
         figure.autofmt_xdate()
+
+
+def _calendar_days(axes: Axes, dates: Sequence[Any]) -> None:
+    """Ticks on whole days (or months, years), written as dates: updates are dated by the day."""
+    from matplotlib.dates import AutoDateLocator, DateFormatter, DayLocator
+
+    span = (max(dates) - min(dates)).days if dates else 0
+    # Over a few days the automatic locator would tick every few hours; a day is the finest unit.
+    locator = DayLocator(interval=max(1, span // 6 + 1)) if span <= 14 else AutoDateLocator(minticks=3, maxticks=8)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
 
 
 # --- Pareto ------------------------------------------------------------------------------------

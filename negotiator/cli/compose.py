@@ -252,7 +252,7 @@ def zopa(store, moves: tuple[str, ...], as_of: str | None, pins: tuple[str, ...]
     For each MOVE with a unit (every move with a unit when none is named): the quantities each
     party accepts -- its position's bound, and its conditions that only compare that move's
     quantity with numbers -- and where they all meet. When they do not, the fewest parties whose
-    demands cannot meet are named, e.g. "kaesong.wage: DPRK >= 300, ROK <= 80: no agreement".
+    demands cannot meet are named, e.g. "kaesong.wage: DPRK >= 300, ROK < 300: no agreement".
     Rules that only compare the quantity take part as "(rule)"; soft conditions do not.  Each
     party is judged in its era of the as-of date (--as-of, else today), or the one --era pins.
 

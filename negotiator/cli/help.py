@@ -84,7 +84,7 @@ ZOPA
     The zone of possible agreement on a quantity. For a move with a unit (the Kaesong wage in
     USD/month), each party accepts the quantities its position's bound and its conditions on
     that quantity alone allow; the zone is where they all meet. When it is empty, the fewest
-    parties whose demands cannot meet are named (DPRK >= 300, ROK <= 80: no agreement).
+    parties whose demands cannot meet are named (DPRK >= 300, ROK < 300: no agreement).
     "compose" aims a quantity at the middle of the zone.
 """
 

@@ -151,6 +151,7 @@ class PackageBrief:
     parties: tuple[PartyVerdict, ...]
     balance: BalanceSeries | None  # None for a package without steps
     implementation: ImplementationSeries | None  # None unless the package is being carried out
+    date: date | None = None  # when it was or will be proposed or signed: the eras it is judged in
 
     @property
     def has_steps(self) -> bool:
@@ -163,6 +164,11 @@ class PackageBrief:
     @property
     def shows_eras(self) -> bool:
         return any(p.era is not None or p.robust is not None for p in self.parties)
+
+    @property
+    def shows_robustness(self) -> bool:
+        """Whether the parties were judged robustly (``report --robust``)."""
+        return any(p.robust is not None for p in self.parties)
 
 
 @dataclass(frozen=True)
@@ -269,6 +275,7 @@ def _package_brief(catalogue: Catalogue, package: Package, check: PackageCheck, 
         title=package.title,
         description=package.description,
         status=package.status,
+        date=package.date,
         based_on=package.based_on,
         grid=package_matrix(catalogue, package),
         summary=Summary(

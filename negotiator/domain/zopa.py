@@ -6,7 +6,7 @@ and those its conditions that only compare that move's quantity with numbers all
 is where they all meet.  When they do not, the smallest group of parties whose demands cannot
 meet is named -- a pair whenever one exists::
 
-    kaesong.wage: DPRK >= 300, ROK <= 80: no agreement
+    kaesong.wage: DPRK >= 300, ROK < 300: no agreement
 
 Rules (conditions of no party) that only compare the quantity take part as ``(rule)``.  Soft
 conditions do not decide, so they do not narrow what a party accepts.  A condition mixing the
@@ -82,7 +82,7 @@ class Zone(NamedTuple):
 
     @property
     def line(self) -> str:
-        """``kaesong.wage: DPRK >= 300, ROK <= 80: no agreement`` -- the clashing parties when
+        """``kaesong.wage: DPRK >= 300, ROK < 300: no agreement`` -- the clashing parties when
         there is no agreement, else every party that limits the quantity, then the zone."""
         shown = self.clash if self.zone.empty else self.accepted
         parties = ", ".join(a.text for a in shown) or "nobody limits it"

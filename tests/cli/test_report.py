@@ -228,3 +228,14 @@ def test_check_imports_no_plotting_or_template_library(korea):
     loaded = {m.split(".")[0] for m in __import__("json").loads(result.stderr.strip().splitlines()[-1])}
     assert "sqlalchemy" in loaded  # it did run the check
     assert loaded & {"matplotlib", "jinja2", "markupsafe"} == set()
+
+
+def test_a_package_shows_its_date_and_robustness_only_when_asked(korea, tmp_path):
+    plain = tmp_path / "plain.html"
+    robust = tmp_path / "robust.html"
+    korea.ok("report", "six-party-second-phase", "--output", str(plain))
+    korea.ok("report", "six-party-second-phase", "--robust", "--output", str(robust))
+    page, judged = plain.read_text(), robust.read_text()
+    assert "dated 2007-10-03" in page and "<th>era judged in</th>" in page
+    assert "robust across eras" not in page
+    assert "<th>robust across eras</th>" in judged and "broken by lee" in judged
