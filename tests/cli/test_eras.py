@@ -172,17 +172,16 @@ BAD = [
      "a party's eras never overlap"),
     (("era", "rm", "ROK", "lee"),
      "Error: era 'lee' of ROK still holds position oppose usa.talks, condition protocol-first; "
-     "use --cascade to remove them with it"),
+     "remove them first, or the era together with them"),
     (("era", "show", "ROK", "le"), "Error: unknown era 'le' of ROK (did you mean 'lee'?); its eras: lee, roh"),
     (("position", "add", "USA", "oppose", "rok.aid", "--era", "lee"),
      "Error: 'lee' is an era of ROK, not of USA: a position's or condition's era is one of its own party's"),
     (("position", "add", "ROK", "demand", "dprk.protocol", "--era", "lea"),
      "Error: unknown era 'lea' of ROK (did you mean 'lee'?); its eras: lee, roh"),
     (("position", "add", "ROK", "demand", "usa.talks"),
-     "Error: position 'ROK on usa.talks' already exists; it is 'demand'; use `negotiator position edit`"),
+     "Error: position 'ROK on usa.talks' already exists; it is 'demand'; edit that one instead"),
     (("position", "add", "ROK", "demand", "usa.talks", "--era", "lee"),
-     "Error: position 'ROK on usa.talks' in era lee already exists; it is 'oppose'; "
-     "use `negotiator position edit --era lee`"),
+     "Error: position 'ROK on usa.talks' in era lee already exists; it is 'oppose'; edit that one instead"),
     (("position", "edit", "ROK", "usa.talks", "--era", "roh", "--weight", "2"),
      "Error: unknown position 'ROK on usa.talks in era 'roh''; it has one in era 'lee' and one standing "
      "(choose it with --era)"),

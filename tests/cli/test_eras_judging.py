@@ -126,7 +126,7 @@ def test_check_strict_with_robust_refuses_a_package_that_a_change_of_government_
     (("check", "accord", "--era", "DPRK=kim"),
      "Error: unknown era 'kim' of DPRK: DPRK has no eras (negotiator era add gives it one)"),
     (("check", "accord", "--era", "ROC=lee"), "Error: unknown party 'ROC' (did you mean 'ROK'?)"),
-    (("check", "accord", "--era", "ROK"), "Error: 'ROK' is not a choice of era: write PARTY=ERA, e.g. --era ROK=lee"),
+    (("check", "accord", "--era", "ROK"), "Error: 'ROK' is not a choice of era: write PARTY=ERA, e.g. ROK=lee"),
     (("check", "accord", "--as-of", "2009-02-30"),
      "Error: '2009-02-30' is not a valid --as-of date: expected YYYY-MM-DD, e.g. 2027-03-01"),
     (("sequence", "accord", "--era", "ROK=moon"), "Error: unknown era 'moon' of ROK; its eras: lee, roh"),

@@ -184,7 +184,7 @@ def test_placing_in_the_step_after_the_last_adds_it(drafted):
 def test_placing_a_move_with_a_unit_without_quantity_warns_on_stderr(korea):
     korea.ok("package", "new", "p")
     outcome = korea.ok("package", "place", "p", "kaesong.wage")
-    assert outcome.stderr.strip() == "note: move 'kaesong.wage' is measured in USD/month but was placed without --qty"
+    assert outcome.stderr.strip() == "note: move 'kaesong.wage' is measured in USD/month but was placed without a quantity"
     assert layout(korea) == [("", ["kaesong.wage"])]
 
 

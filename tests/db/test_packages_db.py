@@ -187,7 +187,7 @@ def test_placements_that_break_the_rules_are_refused(drafted, move, step, quanti
 def test_a_move_with_a_unit_placed_without_a_quantity_is_placed_with_a_note(catalogue):
     write(catalogue, db.new_package, "p")
     ordinal, notes = write(catalogue, db.place_move, "p", "rok.food-aid")
-    assert ordinal == 1 and notes == ["move 'rok.food-aid' is measured in tons but was placed without --qty"]
+    assert ordinal == 1 and notes == ["move 'rok.food-aid' is measured in tons but was placed without a quantity"]
     assert load(catalogue, "p").quantities() == {"rok.food-aid": None}
 
 
@@ -250,7 +250,7 @@ def test_an_agreed_package_keeps_its_steps(drafted):
 
 def test_status_changes_are_events_and_going_back_needs_force(drafted):
     write(drafted, tracking.set_status, "p", "proposed")
-    with pytest.raises(InvalidValue, match="--force"):
+    with pytest.raises(InvalidValue, match="must be forced"):
         write(drafted, tracking.set_status, "p", "draft")
     write(drafted, tracking.set_status, "p", "draft", force=True, note="redo")
     package = load(drafted, "p")

@@ -96,10 +96,9 @@ def test_one_standing_position_per_party_and_move_and_one_per_era():
     lee = Position("ROK", "usa.talks", "oppose", era="lee")
     assert rules.position_key_problems(lee, [standing]) == []
     assert _messages(rules.position_key_problems(Position("ROK", "usa.talks", "oppose"), [standing, lee])) == [
-        "position 'ROK on usa.talks' already exists; it is 'demand'; use `negotiator position edit`"]
+        "position 'ROK on usa.talks' already exists; it is 'demand'; edit that one instead"]
     assert _messages(rules.position_key_problems(Position("ROK", "usa.talks", "demand", era="lee"), [lee])) == [
-        "position 'ROK on usa.talks' in era lee already exists; it is 'oppose'; "
-        "use `negotiator position edit --era lee`"]
+        "position 'ROK on usa.talks' in era lee already exists; it is 'oppose'; edit that one instead"]
 
 
 def test_choices_of_era_are_read_as_party_equals_era():
@@ -107,10 +106,10 @@ def test_choices_of_era_are_read_as_party_equals_era():
 
 
 @pytest.mark.parametrize(("values", "message"), [
-    (["ROK"], "'ROK' is not a choice of era: write PARTY=ERA, e.g. --era ROK=lee"),
-    (["ROK="], "'ROK=' is not a choice of era: write PARTY=ERA, e.g. --era ROK=lee"),
-    (["=lee"], "'=lee' is not a choice of era: write PARTY=ERA, e.g. --era ROK=lee"),
-    (["ROK=lee", "ROK=roh"], "--era names two eras for ROK: 'lee' and 'roh'"),
+    (["ROK"], "'ROK' is not a choice of era: write PARTY=ERA, e.g. ROK=lee"),
+    (["ROK="], "'ROK=' is not a choice of era: write PARTY=ERA, e.g. ROK=lee"),
+    (["=lee"], "'=lee' is not a choice of era: write PARTY=ERA, e.g. ROK=lee"),
+    (["ROK=lee", "ROK=roh"], "two eras are chosen for ROK: 'lee' and 'roh'"),
 ])
 def test_a_malformed_choice_of_era_is_refused(values, message):
     with pytest.raises(InvalidValue) as refused:
@@ -130,6 +129,6 @@ def test_an_era_holding_rows_is_removed_only_with_cascade():
     held = ["position oppose usa.talks", "condition lee-protocol-first"]
     assert _messages(rules.era_removal_problems(LEE, held[:1], held[1:], cascade=False)) == [
         "era 'lee' of ROK still holds position oppose usa.talks, condition lee-protocol-first; "
-        "use --cascade to remove them with it"]
+        "remove them first, or the era together with them"]
     assert rules.era_removal_problems(LEE, held[:1], held[1:], cascade=True) == []
     assert rules.era_removal_problems(LEE, [], [], cascade=False) == []

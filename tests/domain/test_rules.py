@@ -170,7 +170,7 @@ def test_a_quantity_is_finite_at_most_ten_to_the_twelve_and_only_for_a_move_with
 def test_placing_notes_a_missing_quantity_and_a_quantity_outside_a_bound():
     bound = [Position("DPRK", "kaesong.wage", "demand", bound=Bound(">=", 300))]
     assert rules.placement_notes(WAGE, None, bound) == [
-        "move 'kaesong.wage' is measured in USD/month but was placed without --qty"]
+        "move 'kaesong.wage' is measured in USD/month but was placed without a quantity"]
     assert rules.placement_notes(WAGE, -5.0, bound) == [
         "quantity -5 is outside DPRK's bound on 'kaesong.wage' (>= 300)"]
     assert rules.placement_notes(WAGE, 300.0, bound) == []
@@ -200,8 +200,8 @@ def test_going_forward_needs_nothing(old, new):
 @pytest.mark.parametrize("old, new", [("proposed", "draft"), ("implementing", "agreed"),
                                       ("completed", "collapsed"), ("collapsed", "completed")])
 def test_going_back_needs_force_and_a_note(old, new):
-    assert "--force" in messages(rules.transition_problems(old, new))[0]
-    assert "--note" in messages(rules.transition_problems(old, new, force=True, note="  "))[0]
+    assert "must be forced" in messages(rules.transition_problems(old, new))[0]
+    assert "needs a note" in messages(rules.transition_problems(old, new, force=True, note="  "))[0]
     assert rules.transition_problems(old, new, force=True, note="talks resumed") == []
 
 

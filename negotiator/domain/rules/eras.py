@@ -89,10 +89,10 @@ def position_key_problems(position: Position, others: Iterable[Position]) -> lis
     for other in others:
         if (other.party, other.move, other.era) == (position.party, position.move, position.era):
             error = DuplicateCode("position", f"{position.party} on {position.move}",
-                                  f"it is '{other.stance}'; use `negotiator position edit`")
+                                  f"it is '{other.stance}'; edit that one instead")
             if position.era is not None:
                 error.args = (f"position '{position.party} on {position.move}' in era {position.era} already "
-                              f"exists; it is '{other.stance}'; use `negotiator position edit --era {position.era}`",)
+                              f"exists; it is '{other.stance}'; edit that one instead",)
             return [problem("move", error)]
     return []
 
@@ -105,9 +105,9 @@ def parse_pins(values: Sequence[str]) -> dict[str, str]:
         party, sign, era = value.partition("=")
         party, era = party.strip(), era.strip()
         if not sign or not party or not era:
-            raise InvalidValue(f"'{value}' is not a choice of era: write PARTY=ERA, e.g. --era ROK=lee")
+            raise InvalidValue(f"'{value}' is not a choice of era: write PARTY=ERA, e.g. ROK=lee")
         if pins.get(party, era) != era:
-            raise InvalidValue(f"--era names two eras for {party}: '{pins[party]}' and '{era}'")
+            raise InvalidValue(f"two eras are chosen for {party}: '{pins[party]}' and '{era}'")
         pins[party] = era
     return pins
 
@@ -137,5 +137,6 @@ def era_removal_problems(era: Era, positions: Sequence[str], conditions: Sequenc
 
     error = Referenced("era", era.name, held)
     shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
-    error.args = (f"era '{era.name}' of {era.party} still holds {shown}; use --cascade to remove them with it",)
+    error.args = (f"era '{era.name}' of {era.party} still holds {shown}; remove them first, or the era "
+                  "together with them",)
     return [problem("name", error)]

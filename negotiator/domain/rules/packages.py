@@ -78,26 +78,26 @@ def transition_problems(old: str, new: str, force: bool = False, note: str = "")
     if is_forward(old, new):
         return []
     if not force:
-        return [Problem("status", f"going from {old} back to {new} rewrites the package's history; "
-                                  "use --force with --note saying why")]
+        return [Problem("status", f"going from {old} back to {new} rewrites the package's history, so it "
+                                  "must be forced, with a note saying why")]
     if not note.strip():
-        return [Problem("note", f"going from {old} back to {new} needs a --note saying why")]
+        return [Problem("note", f"going from {old} back to {new} needs a note saying why")]
     return []
 
 
 def editable_problems(name: str, status: str) -> list[Problem]:
     if status in EDITABLE:
         return []
-    return [Problem("status", f"package '{name}' is {status}, so its steps are fixed; copy it "
-                              f"(negotiator package copy {name} NEW) or set it back to proposed with "
-                              "package status-set --force --note")]
+    return [Problem("status", f"package '{name}' is {status}, so its steps are fixed: what the parties "
+                              "agreed stays as it was; draft changes in a copy of it, or force its status "
+                              "back to proposed, with a note saying why")]
 
 
 def trackable_problems(name: str, status: str) -> list[Problem]:
     if status in TRACKABLE:
         return []
     return [Problem("status", f"package '{name}' is {status}; implementation is tracked only on agreed or "
-                              f"implementing packages (e.g. negotiator package status-set {name} agreed)")]
+                              "implementing packages (set its status to agreed first)")]
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def placement_notes(move: Move, quantity: float | None, positions: Iterable[Posi
     """What is allowed but worth saying: a measured move placed without a quantity, or a
     quantity outside a party's bound (the draft stands; ``check`` reports the bound)."""
     if quantity is None:
-        return [f"move '{move.code}' is measured in {move.unit} but was placed without --qty"] if move.unit else []
+        return [f"move '{move.code}' is measured in {move.unit} but was placed without a quantity"] if move.unit else []
     return [
         f"quantity {number_text(quantity)} is outside {p.party}'s bound on '{move.code}' ({p.bound.text})"
         for p in positions
