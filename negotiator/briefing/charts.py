@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from negotiator.domain.brief import Brief, ComparisonBrief, PackageBrief
@@ -193,7 +194,10 @@ def _implementation_panel(axes: Axes, package: PackageBrief, colours: Colours) -
             label=_plain(party),
         )
     axes.set_ylim(-5, 105)
-    _calendar_days(axes, list(series.dates))
+    if len(set(series.dates)) == 1:  # one day of updates: a week around it, not matplotlib's four years
+        (day,) = set(series.dates)
+        axes.set_xlim(cast(Any, day - timedelta(days=3)), cast(Any, day + timedelta(days=3)))
+    _calendar_days(axes)
     axes.set_ylabel("own moves carried out (%)")
     axes.set_title(_plain(f"{package.name}: implementation over time"), loc="left", fontsize=10, fontweight="bold")
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -202,11 +206,12 @@ def _implementation_panel(axes: Axes, package: PackageBrief, colours: Colours) -
         figure.autofmt_xdate()
 
 
-def _calendar_days(axes: Axes, dates: Sequence[Any]) -> None:
+def _calendar_days(axes: Axes) -> None:
     """Ticks on whole days (or months, years), written as dates: updates are dated by the day."""
     from matplotlib.dates import AutoDateLocator, DateFormatter, DayLocator
 
-    span = (max(dates) - min(dates)).days if dates else 0
+    low, high = axes.get_xlim()  # in days, as matplotlib counts dates
+    span = int(high - low)
     # Over a few days the automatic locator would tick every few hours; a day is the finest unit.
     locator = DayLocator(interval=max(1, span // 6 + 1)) if span <= 14 else AutoDateLocator(minticks=3, maxticks=8)
     axes.xaxis.set_major_locator(locator)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 DEMO_DB = "negotiator-demo.db"
 DEFAULT_CSV = "korea-positions.csv"
+DEFAULT_BRIEF = "korea-brief.html"
 
 
 class Section(NamedTuple):
@@ -44,7 +45,9 @@ class Section(NamedTuple):
     needs: tuple[str, ...]  # command paths that must exist, e.g. ("package", "list")
 
 
-def _sections(csv_file: str) -> list[Section]:
+def _sections(folder: Path) -> list[Section]:
+    csv_file = str(folder / DEFAULT_CSV)
+    brief = str(folder / DEFAULT_BRIEF)
     return [
         Section(
             "Create the database",
@@ -55,22 +58,32 @@ def _sections(csv_file: str) -> list[Section]:
         Section(
             "Load the Korea scenario",
             "Six parties, the moves each can make, what each demands, offers and opposes, and\n"
-            "each party's conditions, every row citing its source document.",
+            "each party's conditions, with the governments in Seoul, Washington and Tokyo they\n"
+            "changed with; every row cites its source.",
             (("seed", "korea"),),
             ("seed",),
         ),
         Section(
             "The packages",
-            "Step-by-step packages drafted from the documents: Kaesong and the NLL, Japan and\n"
-            "the DPRK, two orderings of the same freeze-for-freeze moves, August 2009, and the\n"
-            "October 2007 six-party accord as it was carried out.",
+            "Step-by-step packages: analysts' drafts (Kaesong and the NLL, Japan and the DPRK,\n"
+            "two orderings of one freeze-for-freeze, August 2009, THAAD in 2017) and agreements as\n"
+            "they were made and carried out (1994, October 2007, the 2008 Fukuda deal, the\n"
+            "September 2009 Kaesong wage settlement).",
             (("package", "list"),),
             ("package", "list"),
         ),
         Section(
             "Check which parties each package satisfies",
-            "Every failed condition comes with its reason, naming the moves and steps involved.",
+            "Each party is judged by the government in office on the package's date; every failed\n"
+            "condition comes with its reason, naming the moves and steps involved.",
             (("check", "--all"),),
+            ("check",),
+        ),
+        Section(
+            "Does it survive a change of government?",
+            "The October 2007 accord, judged in every government from its date to its last due\n"
+            "date: Seoul under Lee and Tokyo under Aso wanted a verification protocol first.",
+            (("check", "six-party-second-phase", "--robust"),),
             ("check",),
         ),
         Section(
@@ -87,10 +100,30 @@ def _sections(csv_file: str) -> list[Section]:
             ("sequence",),
         ),
         Section(
-            "Follow an agreed package as it is carried out",
-            "Implementation level of each move, who has delivered what, and who is in arrears.",
+            "Where the parties' quantities can meet",
+            "For every move measured in a unit: what each party accepts, and where they meet or clash.",
+            (("zopa",),),
+            ("zopa",),
+        ),
+        Section(
+            "Let the tool propose a package",
+            "The best two-step package of the Kaesong moves, chosen, ordered and priced by the tool\n"
+            "(add --save-as NAME to keep it).",
+            (("compose", "--issue", "kaesong", "--steps", "2"),),
+            ("compose",),
+        ),
+        Section(
+            "Follow an accord as it was carried out",
+            "The October 2007 accord move by move until it collapsed: implementation levels, who\n"
+            "delivered what, and who was in arrears.",
             (("status", "six-party-second-phase"),),
             ("status",),
+        ),
+        Section(
+            "A brief to mail",
+            "One self-contained HTML page with every package's grid, verdicts and charts.",
+            (("report", "--all", "--output", brief),),
+            ("report",),
         ),
         Section(
             "Export the positions matrix for a spreadsheet",
@@ -178,7 +211,6 @@ def demo(ctx: click.Context, out_dir: str | None) -> None:
     prefix = ("negotiator", "--db", database)
     actual_db = store.url if store.path is None else str(store.path)
     folder = _out_dir(out_dir)
-    csv_file = str(folder / DEFAULT_CSV)
 
     state = _database_state(store)
     _heading("negotiator demo: the Korean Peninsula talks", "=")
@@ -190,7 +222,7 @@ def demo(ctx: click.Context, out_dir: str | None) -> None:
 
     left_out: list[str] = []
     number = 0
-    for section in _sections(csv_file):
+    for section in _sections(folder):
         if not _available(root, ctx, section.needs):
             left_out.append(" ".join(section.needs))
             continue
@@ -208,9 +240,12 @@ def demo(ctx: click.Context, out_dir: str | None) -> None:
                 if state == "new":  # on a fresh database every step must work
                     raise
                 click.echo(f"This step does not run on the demo database as you changed it: {exc}")
+        if section.needs == ("report",):
+            click.echo()
+            click.echo(f"Open {(folder / DEFAULT_BRIEF).resolve()} in a browser.")
         if section.needs == ("matrix",):
             click.echo()
-            click.echo(f"The positions matrix is in {Path(csv_file).resolve()}")
+            click.echo(f"The positions matrix is in {(folder / DEFAULT_CSV).resolve()}")
 
     _heading("What next", "-")
     click.echo(f"Explore any package with `{shlex.join(prefix)} package show NAME`; "
@@ -228,4 +263,4 @@ def _kept_changes(exc: WouldChange, prefix: tuple[str, ...], args: tuple[str, ..
     click.echo(f"To restore the scenario's values: {shlex.join((*prefix, *args, '--replace'))}")
 
 
-__all__ = ["DEFAULT_CSV", "DEMO_DB", "demo"]
+__all__ = ["DEFAULT_BRIEF", "DEFAULT_CSV", "DEMO_DB", "demo"]

@@ -25,22 +25,26 @@ import yaml
 from click.testing import CliRunner
 
 from negotiator.cli import cli as root_command
-from negotiator.cli.demo import DEFAULT_CSV, DEMO_DB
+from negotiator.cli.demo import DEFAULT_BRIEF, DEFAULT_CSV, DEMO_DB
 from negotiator.domain.errors import WouldChange
 from negotiator.paths import seeds_dir
 from tests.conftest import Cli, snapshot
 
 PARTIES = {"USA", "ROK", "DPRK", "JPN", "CHN", "RUS"}
 
-# (heading, the command it needs, the command shown under it; {out} is the folder of the files)
+# (heading, the command it needs, the command shown under it; {out} and {brief} are the files it writes)
 SECTIONS = [
     ("Create the database", "init", "init"),
     ("Load the Korea scenario", "seed", "seed korea"),
     ("The packages", "package", "package list"),
     ("Check which parties each package satisfies", "check", "check --all"),
+    ("Does it survive a change of government?", "check", "check six-party-second-phase --robust"),
     ("Compare the two freeze-for-freeze sequencings", "compare", "compare freeze-dprk-first freeze-alliance-first"),
     ("Let the solver find a better order", "sequence", "sequence freeze-dprk-first --alternatives 1"),
-    ("Follow an agreed package as it is carried out", "status", "status six-party-second-phase"),
+    ("Where the parties' quantities can meet", "zopa", "zopa"),
+    ("Let the tool propose a package", "compose", "compose --issue kaesong --steps 2"),
+    ("Follow an accord as it was carried out", "status", "status six-party-second-phase"),
+    ("A brief to mail", "report", "report --all --output {brief}"),
     ("Export the positions matrix for a spreadsheet", "matrix", "matrix positions --format csv --output {out}"),
 ]
 
@@ -56,9 +60,15 @@ def _temporary_folders_inside_the_test(tmp_path, monkeypatch):
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def expected_sections(out: str) -> list[tuple[str, str]]:
-    return [(title, shown.replace("{out}", shlex.quote(out)))
-            for title, needs, shown in SECTIONS if needs in root_command.commands]
+def expected_sections(folder: Path) -> list[tuple[str, str]]:
+    files = {"{out}": shlex.quote(str(folder / DEFAULT_CSV)), "{brief}": shlex.quote(str(folder / DEFAULT_BRIEF))}
+    shown_with_files = []
+    for title, needs, shown in SECTIONS:
+        if needs in root_command.commands:
+            for placeholder, path in files.items():
+                shown = shown.replace(placeholder, path)
+            shown_with_files.append((title, shown))
+    return shown_with_files
 
 
 def files_folder(stdout: str) -> Path:
@@ -76,9 +86,8 @@ def test_demo_from_nothing_shows_every_available_section_in_order_with_its_comma
     outcome = Cli(empty_db_url).ok("demo")
 
     assert "Building a new demo database" in outcome.stdout
-    csv_file = str(files_folder(outcome.stdout) / DEFAULT_CSV)
     position = 0
-    for number, (title, shown) in enumerate(expected_sections(csv_file), 1):
+    for number, (title, shown) in enumerate(expected_sections(files_folder(outcome.stdout)), 1):
         heading = f"{number}. {title}\n" + "-" * len(f"{number}. {title}")
         found = outcome.stdout.find(heading, position)
         assert found >= 0, f"section {heading!r} missing or out of order"
@@ -219,7 +228,7 @@ def test_demo_on_changed_data_says_which_step_cannot_run_and_goes_on(tmp_path, m
     outcome = cli.ok("demo")
 
     assert f"{ON_CHANGED_DATA}: unknown package 'freeze-dprk-first'" in outcome.stdout
-    assert outcome.stdout.index(ON_CHANGED_DATA) < outcome.stdout.index("Follow an agreed package")
+    assert outcome.stdout.index(ON_CHANGED_DATA) < outcome.stdout.index("Follow an accord as it was carried out")
     assert "The positions matrix is in" in outcome.stdout
 
 

@@ -239,3 +239,11 @@ def test_a_package_shows_its_date_and_robustness_only_when_asked(korea, tmp_path
     assert "dated 2007-10-03" in page and "<th>era judged in</th>" in page
     assert "robust across eras" not in page
     assert "<th>robust across eras</th>" in judged and "broken by lee" in judged
+
+
+def test_an_implementation_chart_is_ticked_by_day_around_a_single_day_of_updates(korea, tmp_path):
+    chart = tmp_path / "wage.svg"
+    outcome = korea.ok("chart", "implementation", "kaesong-wage-2009", "--output", str(chart))
+    assert "Locator" not in outcome.stderr
+    labels = re.findall(r">(\d{4}-\d{2}-\d{2})</text>", chart.read_text())
+    assert labels and all(label.startswith("2009-09-") for label in labels)
