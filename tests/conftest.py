@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from negotiator.cli import cli as root_command
 
 IN_CI = bool(os.environ.get("CI"))
+SYSTEM_TEMP = tempfile.gettempdir()
 
 
 # --- isolation -------------------------------------------------------------------------------
@@ -59,7 +60,9 @@ class PostgresServer:
         self.pg_ctl = _pg_binary("pg_ctl")
         if not (self.initdb and self.pg_ctl):
             raise FileNotFoundError("PostgreSQL binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql")
-        self.root = Path(tempfile.mkdtemp(prefix="ngpg"))
+        # The system's temporary folder as it was at start-up: a test may point tempfile elsewhere
+        # (to a folder the postgres user cannot enter) just when the first server starts.
+        self.root = Path(tempfile.mkdtemp(prefix="ngpg", dir=SYSTEM_TEMP))
         self.data = self.root / "data"
         self.as_root = os.geteuid() == 0
         self._counter = itertools.count()
