@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.conftest import Cli
+
 KOREA = [
     ("party", "add", "DPRK", "--name", "Democratic People's Republic of Korea"),
     ("party", "add", "ROK", "--name", "Republic of Korea"),
@@ -25,11 +27,15 @@ KOREA = [
 ]
 
 
-@pytest.fixture
-def korea(cli):
+def build_korea(db: str) -> None:
+    cli = Cli(db)
     for command in KOREA:
         cli.ok(*command)
-    return cli
+
+
+@pytest.fixture
+def korea(prebuilt) -> Cli:
+    return Cli(prebuilt(build_korea))
 
 
 def _json(cli, *args):

@@ -18,6 +18,8 @@ import json
 
 import pytest
 
+from tests.conftest import Cli
+
 CATALOGUE = [
     ("party", "add", "DPRK", "--name", "North Korea"),
     ("party", "add", "USA", "--name", "United States"),
@@ -59,11 +61,15 @@ WORKED = [
 ]
 
 
-@pytest.fixture
-def talks(cli):
+def build_talks(db: str) -> None:
+    cli = Cli(db)
     for command in CATALOGUE + WORKED:
         cli.ok(*command)
-    return cli
+
+
+@pytest.fixture
+def talks(prebuilt) -> Cli:
+    return Cli(prebuilt(build_talks))
 
 
 def test_check_table_shows_each_partys_verdict_and_every_failed_condition_with_its_reason(talks):

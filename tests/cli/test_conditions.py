@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.conftest import Cli
+
 SETUP = [
     ("party", "add", "DPRK", "--name", "North Korea"),
     ("party", "add", "USA", "--name", "United States"),
@@ -21,11 +23,15 @@ SETUP = [
 ]
 
 
-@pytest.fixture
-def talks(cli):
+def build_talks(db: str) -> None:
+    cli = Cli(db)
     for command in SETUP:
         cli.ok(*command)
-    return cli
+
+
+@pytest.fixture
+def talks(prebuilt) -> Cli:
+    return Cli(prebuilt(build_talks))
 
 
 def _listed(cli, *args):

@@ -25,11 +25,15 @@ CATALOGUE = [
 ]
 
 
-@pytest.fixture
-def talks(cli):
+def build_talks(db: str) -> None:
+    cli = Cli(db)
     for command in CATALOGUE:
         cli.ok(*command)
-    return cli
+
+
+@pytest.fixture
+def talks(prebuilt) -> Cli:
+    return Cli(prebuilt(build_talks))
 
 
 def _json(cli: Cli, *args: str):

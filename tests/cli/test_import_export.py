@@ -13,19 +13,22 @@ from pathlib import Path
 import pytest
 
 from negotiator.cli import common
-from tests.conftest import snapshot
+from tests.conftest import Cli, snapshot
 from tests.test_scenario import SECTION_7, yaml_text
 
 BROKEN = Path(__file__).resolve().parent.parent / "scenarios" / "broken"
 
 
-@pytest.fixture
-def seeded(cli, tmp_path):
-    """A database holding the DESIGN §7 example."""
-    path = tmp_path / "example.yaml"
+def build_seeded(db: str) -> None:
+    path = Path("example.yaml").absolute()  # the build runs in a folder of its own
     path.write_text(SECTION_7, encoding="utf-8")
-    cli.ok("import", str(path))
-    return cli
+    Cli(db).ok("import", str(path))
+
+
+@pytest.fixture
+def seeded(prebuilt) -> Cli:
+    """A database holding the DESIGN §7 example."""
+    return Cli(prebuilt(build_seeded))
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:

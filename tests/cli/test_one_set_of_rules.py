@@ -16,11 +16,15 @@ SETUP = [
 ]
 
 
-@pytest.fixture
-def talks(cli):
+def build_talks(db: str) -> None:
+    cli = Cli(db)
     for command in SETUP:
         cli.ok(*command)
-    return cli
+
+
+@pytest.fixture
+def talks(prebuilt) -> Cli:
+    return Cli(prebuilt(build_talks))
 
 
 def refused(cli: Cli, *args: str) -> str:

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from tests.conftest import Cli
+
 CATALOGUE = [
     ("party", "add", "DPRK", "--name", "Democratic People's Republic of Korea"),
     ("party", "add", "ROK", "--name", "Republic of Korea"),
@@ -23,16 +25,16 @@ CATALOGUE = [
 ]
 
 
-@pytest.fixture
-def korea(cli):
+def build_korea(db: str) -> None:
+    cli = Cli(db)
     for command in CATALOGUE:
         cli.ok(*command)
-    return cli
 
 
-@pytest.fixture
-def drafted(korea):
+def build_drafted(db: str) -> None:
     """Package p: step 1 "Talks" (food aid, wage 120), step 2 "Freeze" (freeze), step 3 "Relief" (relief)."""
+    build_korea(db)
+    korea = Cli(db)
     korea.ok("package", "new", "p", "--title", "Kaesong first")
     korea.ok("package", "step", "add", "p", "--label", "Talks", "--due", "2027-03-01")
     korea.ok("package", "step", "add", "p", "--label", "Freeze")
@@ -41,7 +43,16 @@ def drafted(korea):
     korea.ok("package", "place", "p", "kaesong.wage", "--step", "1", "--qty", "120")
     korea.ok("package", "place", "p", "dprk.freeze", "--step", "2")
     korea.ok("package", "place", "p", "usa.relief", "--step", "3")
-    return korea
+
+
+@pytest.fixture
+def korea(prebuilt) -> Cli:
+    return Cli(prebuilt(build_korea))
+
+
+@pytest.fixture
+def drafted(prebuilt) -> Cli:
+    return Cli(prebuilt(build_drafted))
 
 
 def shown(cli, name="p"):

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import Cli
 
 SCENARIO = """\
 parties:
@@ -55,12 +58,15 @@ packages:
 """
 
 
-@pytest.fixture
-def talks(cli, tmp_path):
-    path = tmp_path / "talks.yaml"
+def build_talks(db: str) -> None:
+    path = Path("talks.yaml").absolute()  # the build runs in a folder of its own
     path.write_text(SCENARIO, encoding="utf-8")
-    cli.ok("import", str(path))
-    return cli
+    Cli(db).ok("import", str(path))
+
+
+@pytest.fixture
+def talks(prebuilt) -> Cli:
+    return Cli(prebuilt(build_talks))
 
 
 def _json(cli, *args):

@@ -20,6 +20,8 @@ import json
 
 import pytest
 
+from tests.conftest import Cli
+
 D1, D2, D3 = "2025-02-15", "2025-04-10", "2025-07-20"
 
 SETUP = [
@@ -66,19 +68,28 @@ UPDATES = [
 ]
 
 
-@pytest.fixture
-def drafted(cli):
+def build_drafted(db: str) -> None:
+    cli = Cli(db)
     for command in SETUP:
         cli.ok(*command)
-    return cli
+
+
+def build_tracked(db: str) -> None:
+    build_drafted(db)
+    cli = Cli(db)
+    cli.ok("package", "status-set", "p", "agreed", "--on", "2025-02-01")
+    for day, move, level in UPDATES:
+        cli.ok("track", "p", move, level, "--on", day, "--note", f"{move} at {level}", "--source", "report.txt")
 
 
 @pytest.fixture
-def tracked(drafted):
-    drafted.ok("package", "status-set", "p", "agreed", "--on", "2025-02-01")
-    for day, move, level in UPDATES:
-        drafted.ok("track", "p", move, level, "--on", day, "--note", f"{move} at {level}", "--source", "report.txt")
-    return drafted
+def drafted(prebuilt) -> Cli:
+    return Cli(prebuilt(build_drafted))
+
+
+@pytest.fixture
+def tracked(prebuilt) -> Cli:
+    return Cli(prebuilt(build_tracked))
 
 
 def status(cli, as_of=None):

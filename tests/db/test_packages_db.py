@@ -15,6 +15,7 @@ from sqlalchemy import text
 from negotiator.db import packages as db
 from negotiator.db import tracking
 from negotiator.db.catalogue import add_move, add_party, add_position
+from negotiator.db.engine import Store
 from negotiator.db.load import load_packages
 from negotiator.domain.errors import DuplicateCode, InvalidValue, Referenced, UnknownCode
 from negotiator.domain.model import Event, Package, Placement, Step
@@ -27,15 +28,18 @@ MOVES = [
 ]
 
 
-@pytest.fixture
-def catalogue(store):
-    with store.write() as session:
+def build_catalogue(url: str) -> None:
+    with Store(url).write() as session:
         for code in ("DPRK", "USA", "ROK"):
             add_party(session, code, code)
         for code, actor, unit in MOVES:
             add_move(session, code, actor, code, unit=unit)
         add_position(session, "USA", "dprk.freeze", "demand", 2)
-    return store
+
+
+@pytest.fixture
+def catalogue(prebuilt) -> Store:
+    return Store(prebuilt(build_catalogue))
 
 
 def write(store, action, *args, **kwargs):
@@ -69,16 +73,21 @@ def kinds(store, name: str) -> list[str]:
     return [e.kind for e in load(store, name).history]
 
 
-@pytest.fixture
-def drafted(catalogue):
+def build_drafted(url: str) -> None:
     """Package p: steps a, b, c; freeze in a, relief in b, food aid (50 tons) in c."""
+    build_catalogue(url)
+    catalogue = Store(url)
     write(catalogue, db.new_package, "p", title="Freeze for relief")
     for label in "abc":
         write(catalogue, db.add_step, "p", label=label)
     write(catalogue, db.place_move, "p", "dprk.freeze", step=1)
     write(catalogue, db.place_move, "p", "usa.relief", step=2)
     write(catalogue, db.place_move, "p", "rok.food-aid", step=3, quantity=50.0)
-    return catalogue
+
+
+@pytest.fixture
+def drafted(prebuilt) -> Store:
+    return Store(prebuilt(build_drafted))
 
 
 def test_a_new_package_is_an_empty_draft_with_a_created_event(catalogue):
