@@ -4,7 +4,7 @@ the parties' quantities can meet.
 Thin: read the catalogue (and the ``--from`` package), build a
 ``negotiator.domain.composing.Request``, call ``compose``, and render the tables and document
 ``negotiator.domain.composing.report`` builds.  ``--save-as`` stores the chosen option through
-``negotiator.db.packages.save_package``, the writer ``sequence --save-as`` uses, in one write
+``negotiator.db.saving.save_package``, the writer ``sequence --save-as`` uses, in one write
 transaction.  ortools is imported by the domain inside the solve only.
 """
 
@@ -156,7 +156,7 @@ def compose(
     from negotiator.cli.progress import ProgressBar
     from negotiator.cli.sequence import _progress_reporter
     from negotiator.db.load import load_catalogue, load_packages, package_names
-    from negotiator.db.packages import save_package
+    from negotiator.db.saving import save_package
     from negotiator.domain.composing import Request, pool_of
     from negotiator.domain.composing import compose as find
     from negotiator.domain.composing.report import (

@@ -53,7 +53,7 @@ def position_add(store, party_code, stance, move_code, weight, bound, era_name, 
       negotiator position add ROK offer kaesong.wage --bound "<= 100"
       negotiator position add ROK oppose usa.summit-kim --era lee --weight 2
     """
-    from negotiator.db.catalogue import add_position
+    from negotiator.db.positions import add_position
 
     with store.write() as session:
         add_position(session, party_code, move_code, stance, weight, bound, source, era=era_name)
@@ -136,7 +136,7 @@ def position_edit(store, party_code, move_code, stance, weight, bound, source, e
       negotiator position edit DPRK kaesong.wage --weight 4 --bound ">= 250"
       negotiator position edit ROK usa.summit-kim --era lee --weight 3
     """
-    from negotiator.db.catalogue import edit_position
+    from negotiator.db.positions import edit_position
 
     with store.write() as session:
         edit_position(
@@ -160,7 +160,7 @@ def position_rm(store, party_code, move_code, era_name) -> None:
       negotiator position rm ROK usa.liaison-office
       negotiator position rm ROK usa.summit-kim --era lee
     """
-    from negotiator.db.catalogue import remove_position
+    from negotiator.db.positions import remove_position
 
     with store.write() as session:
         remove_position(session, party_code, move_code, era=era_name)

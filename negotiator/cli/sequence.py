@@ -4,7 +4,7 @@ Thin: load the catalogue and packages, call ``negotiator.domain.compare`` or
 ``negotiator.domain.sequencing``, and render the tables and documents that
 ``negotiator.domain.compare`` and ``negotiator.domain.sequence_report`` build.  ``sequence
 --save-as`` stores the package ``sequence_report.saved_package`` builds through
-``negotiator.db.packages.save_package`` in one write transaction.  The ``balance``
+``negotiator.db.saving.save_package`` in one write transaction.  The ``balance``
 matrix builder lives here too (``negotiator.cli.matrix`` looks it up by name).
 
 ortools is imported by ``negotiator.domain.sequencing`` inside the solve only, so neither
@@ -102,7 +102,7 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
       negotiator sequence freeze-first --time-limit 10 --format json
     """
     from negotiator.db.load import load_catalogue, load_packages, package_names
-    from negotiator.db.packages import save_package
+    from negotiator.db.saving import save_package
     from negotiator.domain.errors import DuplicateCode, InvalidValue
     from negotiator.domain.judging import Bench, era_conditions, solver_spans
     from negotiator.domain.model import check_package_name

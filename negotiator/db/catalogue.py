@@ -1,4 +1,4 @@
-"""Writing the catalogue: parties, issues, moves and positions.
+"""Writing the catalogue: parties, issues and moves (positions: ``negotiator.db.positions``).
 
 Every function takes the session of the command's one transaction, builds the row it is about
 to store as a domain value, judges it with the rules of ``negotiator.domain.rules`` (the same
@@ -34,7 +34,6 @@ from negotiator.domain.model import (
     Party,
     Position,
     format_number,
-    parse_bound,
     parse_int,
 )
 from negotiator.domain.rules import raise_first
@@ -123,7 +122,7 @@ def add_party(session: Session, code: str, name: str, notes: str = "", source: s
 def edit_party(session: Session, code: str, new_code: Any = KEEP, name: Any = KEEP, notes: Any = KEEP,
                source: Any = KEEP) -> PartyRow:
     row = get_party(session, code)
-    party = _changed(_party_value(row), code=new_code, name=_stripped(name), notes=notes, source=source)
+    party = changed(_party_value(row), code=new_code, name=_stripped(name), notes=notes, source=source)
     raise_first(rules.party_problems(party))
     if party.code != code and session.exec(select(PartyRow).where(PartyRow.code == party.code)).first() is not None:
         raise DuplicateCode("party", party.code)
@@ -133,7 +132,7 @@ def edit_party(session: Session, code: str, new_code: Any = KEEP, name: Any = KE
     return row
 
 
-def _changed(value: Any, **changes: Any) -> Any:
+def changed(value: Any, **changes: Any) -> Any:
     """``value`` with the fields that are not KEEP replaced."""
     return replace(value, **{key: new for key, new in changes.items() if new is not KEEP})
 
@@ -202,7 +201,7 @@ def add_issue(session: Session, code: str, title: str) -> IssueRow:
 
 def edit_issue(session: Session, code: str, new_code: Any = KEEP, title: Any = KEEP) -> IssueRow:
     row = get_issue(session, code)
-    issue = _changed(Issue(row.code, row.title), code=new_code, title=_stripped(title))
+    issue = changed(Issue(row.code, row.title), code=new_code, title=_stripped(title))
     raise_first(rules.issue_problems(issue))
     if issue.code != code and session.exec(select(IssueRow).where(IssueRow.code == issue.code)).first() is not None:
         raise DuplicateCode("issue", issue.code)
@@ -232,7 +231,7 @@ def remove_issue(session: Session, code: str, cascade: bool = False) -> list[str
 # --- moves -----------------------------------------------------------------------------------
 
 
-def _move_value(session: Session, row: MoveRow) -> Move:
+def move_value(session: Session, row: MoveRow) -> Move:
     actor = session.get(PartyRow, row.actor_id)
     issue = session.get(IssueRow, row.issue_id) if row.issue_id is not None else None
     return Move(row.code, actor.code if actor else "", row.title, issue.code if issue else None,
@@ -289,8 +288,8 @@ def edit_move(
     source: Any = KEEP,
 ) -> MoveRow:
     row = get_move(session, code)
-    before = _move_value(session, row)
-    move = _changed(
+    before = move_value(session, row)
+    move = changed(
         before, code=new_code, actor=actor, title=_stripped(title),
         issue=issue if issue is KEEP else (issue or None), description=description,
         unit=unit if unit is KEEP else (unit or None), cost=cost if cost is KEEP else _cost(cost),
@@ -333,10 +332,10 @@ def positions_on(session: Session, move: MoveRow) -> list[Position]:
         .where(PositionRow.move_id == move.id)
         .order_by(col(PartyRow.code), col(EraRow.start))
     ).all()
-    return [_position_value(position, party, move.code, era) for position, party, era in rows]
+    return [position_value(position, party, move.code, era) for position, party, era in rows]
 
 
-def _position_value(row: PositionRow, party: str, move: str, era: str | None = None) -> Position:
+def position_value(row: PositionRow, party: str, move: str, era: str | None = None) -> Position:
     bound = Bound(row.bound_op, row.bound_value) if row.bound_op is not None and row.bound_value is not None else None
     return Position(party, move, row.stance, row.weight, bound, row.source or "", era)
 
@@ -448,77 +447,3 @@ def remove_move(session: Session, code: str, cascade: bool = False) -> list[str]
     session.delete(row)
     session.flush()
     return removed
-
-
-# --- positions -------------------------------------------------------------------------------
-
-
-def _weight(value: Any) -> int:
-    return value if isinstance(value, int) else parse_int(value, "weight")
-
-
-def _bound(text: Any) -> Bound | None:
-    if text is None or text == "":
-        return None
-    return parse_bound(text)
-
-
-def add_position(
-    session: Session,
-    party: str,
-    move: str,
-    stance: str,
-    weight: Any = 1,
-    bound: str | None = None,
-    source: str = "",
-    era: str | None = None,
-) -> PositionRow:
-    """Add ``party``'s position on ``move``, standing or (``era``) in one of its eras."""
-    from negotiator.db.eras import era_id
-
-    party_row, move_row = get_party(session, party), get_move(session, move)
-    position = Position(party, move, stance, _weight(weight), _bound(bound), source, era)
-    raise_first(rules.position_problems(position, _move_value(session, move_row)))
-    era_ident = era_id(session, party, era)
-    raise_first(rules.position_key_problems(position, positions_on(session, move_row)))
-    row = PositionRow(party_id=ident(party_row), move_id=ident(move_row), era_id=era_ident, stance=position.stance)
-    _store_position(session, row, position)
-    return row
-
-
-def edit_position(
-    session: Session,
-    party: str,
-    move: str,
-    stance: Any = KEEP,
-    weight: Any = KEEP,
-    bound: Any = KEEP,
-    source: Any = KEEP,
-    era: str | None = None,
-) -> PositionRow:
-    """Change ``party``'s position on ``move`` in ``era`` (None: its standing one)."""
-    row = get_position(session, party, move, era)
-    move_row = get_move(session, move)
-    position = _changed(
-        _position_value(row, party, move, era),
-        stance=stance,
-        weight=weight if weight is KEEP else _weight(weight),
-        bound=bound if bound is KEEP else _bound(bound),
-        source=source,
-    )
-    raise_first(rules.position_problems(position, _move_value(session, move_row)))
-    _store_position(session, row, position)
-    return row
-
-
-def _store_position(session: Session, row: PositionRow, position: Position) -> None:
-    row.stance, row.weight, row.source = position.stance, position.weight, position.source
-    row.bound_op = position.bound.op if position.bound else None
-    row.bound_value = position.bound.value if position.bound else None
-    session.add(row)
-    session.flush()
-
-
-def remove_position(session: Session, party: str, move: str, era: str | None = None) -> None:
-    session.delete(get_position(session, party, move, era))
-    session.flush()

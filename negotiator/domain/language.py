@@ -2,9 +2,8 @@
 
 ``parse`` turns one line of condition text into the nodes of ``negotiator.domain.conditions``;
 ``to_text`` prints a tree back in canonical form, so that ``parse(to_text(tree)) == tree``.
-``parse_condition`` adds the checks made when a condition is saved: every move it names exists,
-and a rule (no party) does not use ``balance`` or ``exposure``, which only mean something for a
-party.
+What the data allows on top of the language (its moves exist, a rule uses no balance or
+exposure, ...) is checked by ``negotiator.domain.rules``.
 
 The grammar is LALR(1), run by lark with its basic lexer.  Keywords are reserved: lark re-types a
 move-code token whose whole text is a keyword, so ``before`` is always the keyword while
@@ -35,9 +34,8 @@ from negotiator.domain.conditions import (
     Quantity,
     Visitor,
     With,
-    references,
 )
-from negotiator.domain.errors import ConditionSyntaxError, InvalidValue, UnknownCode
+from negotiator.domain.errors import ConditionSyntaxError
 from negotiator.domain.model import KEYWORDS, format_number
 
 # Keyword terminals are named after the word, upper-cased and prefixed with K_, so that an error
@@ -307,22 +305,3 @@ _PRINTER = _Printer()
 def to_text(node: Node) -> str:
     """The canonical text of a tree: single spaces, parentheses only where the tree needs them."""
     return _PRINTER.visit(node)[0]
-
-
-def parse_condition(text: str, party: str | None, moves: Iterable[str]) -> Node:
-    """Parse condition text as it is saved: its moves must exist, and a rule may not use balance
-    or exposure (they are a party's).  Raises ConditionSyntaxError, UnknownCode or InvalidValue."""
-    node = parse(text)
-    known = moves if isinstance(moves, (set, frozenset, dict)) else set(moves)
-    referred = references(node)
-    for code in sorted(referred.moves):
-        if code not in known:
-            raise UnknownCode("move", code, known)
-    if party is None:
-        personal = sorted(referred.metrics & {"balance", "exposure"})
-        if personal:
-            raise InvalidValue(
-                f"a rule (a condition without a party) cannot use {' or '.join(personal)}: "
-                "balance and exposure are measured for a party; give the condition a party"
-            )
-    return node

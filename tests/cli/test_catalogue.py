@@ -149,7 +149,8 @@ def test_usage_errors_exit_2_with_one_error_line(korea):
 
 def test_position_weight_and_bound_checks_hold_in_the_database_too(store):
     """The checks are not only in Python: the database refuses a weight below 1 by itself."""
-    from negotiator.db.catalogue import add_move, add_party, add_position, get_position
+    from negotiator.db.catalogue import add_move, add_party, get_position
+    from negotiator.db.positions import add_position
     from negotiator.domain.errors import NegotiatorError
 
     with store.write() as session:

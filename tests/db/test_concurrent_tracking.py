@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from negotiator.db import packages as db
+from negotiator.db import saving
 from negotiator.db.catalogue import add_move, add_party
 from negotiator.db.load import load_packages
 from negotiator.domain.model import Package, Placement, Step
@@ -33,7 +34,7 @@ def agreed(store):
         add_party(session, "USA", "United States")
         add_move(session, "dprk.freeze", "DPRK", "Freeze")
         add_move(session, "usa.relief", "USA", "Relief")
-        db.save_package(session, Package(
+        saving.save_package(session, Package(
             "p", status="agreed",
             steps=(Step(placements=(Placement("dprk.freeze"),)), Step(placements=(Placement("usa.relief"),))),
         ))

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import text
 
 from negotiator.db import packages as db
-from negotiator.db import tracking
-from negotiator.db.catalogue import add_move, add_party, add_position
+from negotiator.db import saving, tracking
+from negotiator.db.catalogue import add_move, add_party
 from negotiator.db.engine import Store
 from negotiator.db.load import load_packages
+from negotiator.db.positions import add_position
 from negotiator.domain.errors import DuplicateCode, InvalidValue, Referenced, UnknownCode
 from negotiator.domain.model import Event, Package, Placement, Step
 
@@ -329,22 +330,22 @@ SAVED = Package(
 
 
 def test_save_package_stores_a_domain_package_as_it_is(drafted):
-    write(drafted, db.save_package, SAVED, based_on="p")
+    write(drafted, saving.save_package, SAVED, based_on="p")
     loaded = load(drafted, "saved")
     assert loaded == Package(**{**SAVED.__dict__, "based_on": "p"})
 
 
 def test_save_package_without_history_writes_a_created_event_with_the_note(drafted):
     plain = Package("plain", steps=(Step(placements=(Placement("dprk.freeze"),)),))
-    write(drafted, db.save_package, plain, note="found by sequence")
+    write(drafted, saving.save_package, plain, note="found by sequence")
     assert [(e.kind, e.note) for e in load(drafted, "plain").history] == [("created", "found by sequence")]
 
 
 def test_save_package_refuses_an_existing_name_unless_replacing(drafted):
     write(drafted, db.copy_package, "p", "q")
     with pytest.raises(DuplicateCode):
-        write(drafted, db.save_package, Package("p"))
-    write(drafted, db.save_package, Package("p", title="replaced", steps=SAVED.steps), replace=True)
+        write(drafted, saving.save_package, Package("p"))
+    write(drafted, saving.save_package, Package("p", title="replaced", steps=SAVED.steps), replace=True)
     assert load(drafted, "p").title == "replaced"
     assert load(drafted, "p").step_of() == {"dprk.freeze": 1, "rok.food-aid": 1, "usa.relief": 2}
     assert load(drafted, "q").based_on == "p"
@@ -358,7 +359,7 @@ def test_save_package_refuses_an_existing_name_unless_replacing(drafted):
 ])
 def test_save_package_refuses_what_drafting_would_refuse(catalogue, package, error):
     with pytest.raises(error):
-        write(catalogue, db.save_package, package)
+        write(catalogue, saving.save_package, package)
     with catalogue.read() as connection:
         assert connection.execute(text("SELECT count(*) FROM package")).scalar() == 0
 

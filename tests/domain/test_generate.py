@@ -4,7 +4,7 @@ makes is one the commands would accept."""
 from __future__ import annotations
 
 from benchmarks.generate import generate
-from negotiator.domain.language import parse_condition
+from negotiator.domain import rules
 from negotiator.domain.model import check_move_code
 
 SIZES = dict(parties=4, moves=40, conditions=30, packages=20, placements_per_package=12, steps=4)
@@ -32,7 +32,7 @@ def test_every_generated_value_is_valid_as_if_entered_by_hand():
     for move in catalogue.moves:
         check_move_code(move.code)
     for condition in catalogue.conditions:
-        parse_condition(condition.text, condition.party, moves)
+        assert rules.condition_problems(condition, moves)[1] == []
     for position in catalogue.positions:
         is_actor = moves[position.move].actor == position.party
         assert is_actor == (position.stance == "offer")

@@ -29,12 +29,11 @@ from negotiator.domain.conditions import (
     operands_of,
     references,
 )
-from negotiator.domain.errors import ConditionSyntaxError, InvalidValue, UnknownCode
+from negotiator.domain.errors import ConditionSyntaxError
 from negotiator.domain.language import (
     MAX_DEPTH,
     number_text,
     parse,
-    parse_condition,
     to_text,
 )
 from negotiator.domain.model import KEYWORDS, MOVE_CODE
@@ -170,23 +169,6 @@ def test_nesting_up_to_the_limit_parses_and_beyond_it_is_a_syntax_error():
         parse("(" * (MAX_DEPTH + 1) + "includes a" + ")" * (MAX_DEPTH + 1))
     with pytest.raises(ConditionSyntaxError, match="nest more than"):
         parse("not " * 5000 + "includes a")
-
-
-def test_parse_condition_checks_that_every_move_exists_with_a_did_you_mean():
-    with pytest.raises(UnknownCode) as caught:
-        parse_condition("dprk.freez before usa.delist-sst", "USA", {"dprk.freeze", "usa.delist-sst"})
-    assert str(caught.value) == "unknown move 'dprk.freez' (did you mean 'dprk.freeze'?)"
-
-
-@pytest.mark.parametrize("text", ["balance >= 0", "exposure <= 2 or steps <= 3", "includes a unless balance < 0"])
-def test_a_rule_cannot_use_balance_or_exposure(text):
-    with pytest.raises(InvalidValue, match="rule"):
-        parse_condition(text, None, {"a"})
-
-
-def test_a_rule_may_use_steps_and_a_party_may_use_balance():
-    assert parse_condition("steps <= 3", None, set()) == Metric("steps", "<=", 3.0)
-    assert parse_condition("balance >= 0", "DPRK", set()) == Metric("balance", ">=", 0.0)
 
 
 def test_to_text_refuses_if_below_the_top_level():

@@ -135,6 +135,22 @@ def test_a_rule_may_not_use_balance_or_exposure():
                                "exposure are measured for a party; give the condition a party")]
 
 
+def test_a_rule_may_use_steps_and_a_party_may_use_balance_and_exposure():
+    assert rules.condition_problems(Condition("steps <= 3"), MOVES)[1] == []
+    assert rules.condition_problems(Condition("balance >= 0 and exposure <= 2", "USA"), MOVES)[1] == []
+
+
+def test_every_atom_is_checked_wherever_it_stands_in_the_tree():
+    text = "not (dprk.freeze by step 0 or steps <= 0) unless (kaesong.wage >= 10000000000000 and includes usa.talks)"
+    found = messages(rules.condition_problems(Condition(text, "USA"), MOVES)[1])
+    assert sorted(found) == sorted([
+        "unknown move 'usa.talks'",
+        "'dprk.freeze by step 0': steps are numbered from 1",
+        "a package has 1 or more steps, so 'steps' is compared with a whole number of at least 1, not 0",
+        "a number in a condition must be between -10^12 and 10^12, not 10000000000000",
+    ])
+
+
 def test_a_condition_that_does_not_parse_carries_the_syntax_error_with_its_caret():
     node, (problem,) = rules.condition_problems(Condition("includes", "USA"), MOVES)
     assert node is None and isinstance(problem.exception(), ConditionSyntaxError)

@@ -14,16 +14,15 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from negotiator.domain.conditions import (
-    And,
     ByStep,
-    Guarded,
     Metric,
     Node,
-    Not,
-    Or,
     Quantity,
+    Visitor,
     metrics_of,
     moves_of,
+    operands_of,
+    references,
 )
 from negotiator.domain.errors import ConditionSyntaxError, DuplicateCode, InvalidValue
 from negotiator.domain.model import Condition, Move
@@ -34,21 +33,53 @@ from negotiator.domain.rules.values import code_problems, number_problems, text_
 
 def atoms(node: Node) -> Iterator[Node]:
     """The atoms of a condition tree, left to right."""
-    if isinstance(node, Not):
-        yield from atoms(node.operand)
-    elif isinstance(node, (And, Or)):
-        for operand in node.operands:
-            yield from atoms(operand)
-    elif isinstance(node, Guarded):
-        yield from atoms(node.body)
-        yield from atoms(node.guard)
-    else:
+    parts = operands_of(node)
+    if not parts:
         yield node
+    for part in parts:
+        yield from atoms(part)
 
 
 def quantity_moves(node: Node) -> set[str]:
     """The moves whose quantity a condition compares."""
-    return {atom.move for atom in atoms(node) if isinstance(atom, Quantity)}
+    return set(references(node).quantities)
+
+
+class _AtomProblems(Visitor[list[Problem]]):
+    """What the data does not allow in one atom (composites gather their operands' problems)."""
+
+    def __init__(self, moves: Mapping[str, Move | None] | None):
+        self.moves = moves
+
+    def _fine(self, node: Node) -> list[Problem]:
+        return []
+
+    includes = excludes = before = after = with_ = _fine
+
+    def by_step(self, node: ByStep) -> list[Problem]:
+        if node.step < 1:
+            return [Problem("text", f"'{node.move} by step {node.step}': steps are numbered from 1")]
+        return []
+
+    def quantity(self, node: Quantity) -> list[Problem]:
+        found = number_problems("text", node.value, "number in a condition")
+        move = self.moves.get(node.move) if self.moves is not None else None
+        if move is not None and not move.unit:
+            found.append(Problem("text", f"move '{node.move}' has no unit, so the condition cannot compare "
+                                         "its quantity (give the move a unit)"))
+        return found
+
+    def metric(self, node: Metric) -> list[Problem]:
+        found = number_problems("text", node.value, "number in a condition")
+        if node.name == "steps" and (node.value < 1 or not float(node.value).is_integer()):
+            found.append(Problem("text", "a package has 1 or more steps, so 'steps' is compared with a "
+                                         f"whole number of at least 1, not {node.value:g}"))
+        return found
+
+    def _gathered(self, node: Node) -> list[Problem]:
+        return [found for part in operands_of(node) for found in self.visit(part)]
+
+    not_ = and_ = or_ = guarded = _gathered
 
 
 def parsed(text: str) -> tuple[Node | None, list[Problem]]:
@@ -76,20 +107,7 @@ def tree_problems(node: Node, party: str | None, moves: Mapping[str, Move | None
         if personal:
             found.append(Problem("text", f"a rule (a condition without a party) cannot use {' or '.join(personal)}: "
                                          "balance and exposure are measured for a party; give the condition a party"))
-    for atom in atoms(node):
-        if isinstance(atom, Quantity):
-            found += number_problems("text", atom.value, "number in a condition")
-            move = moves.get(atom.move) if moves is not None else None
-            if move is not None and not move.unit:
-                found.append(Problem("text", f"move '{atom.move}' has no unit, so the condition cannot compare "
-                                             "its quantity (give the move a unit)"))
-        elif isinstance(atom, ByStep) and atom.step < 1:
-            found.append(Problem("text", f"'{atom.move} by step {atom.step}': steps are numbered from 1"))
-        elif isinstance(atom, Metric):
-            found += number_problems("text", atom.value, "number in a condition")
-            if atom.name == "steps" and (atom.value < 1 or not float(atom.value).is_integer()):
-                found.append(Problem("text", "a package has 1 or more steps, so 'steps' is compared with a "
-                                             f"whole number of at least 1, not {atom.value:g}"))
+    found += _AtomProblems(moves).visit(node)
     return found
 
 
