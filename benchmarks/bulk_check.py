@@ -59,9 +59,12 @@ def build(path: Path, packages: int, args) -> None:
 
 
 def database(args, packages: int) -> Path:
+    from negotiator.db.migrate import script_revisions
+
+    # Named by the schema too: a file built by an older negotiator is built again, not reused.
     name = (
         f"bulk-{args.parties}p-{args.moves}m-{args.conditions}c-{packages}k-"
-        f"{args.placements}x{args.steps}-s{args.seed}.db"
+        f"{args.placements}x{args.steps}-s{args.seed}-r{script_revisions()[-1]}.db"
     )
     path = Path(args.workdir) / name
     if args.fresh or not path.exists():

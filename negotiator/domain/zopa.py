@@ -65,6 +65,11 @@ class Accepted(NamedTuple):
     def text(self) -> str:
         return f"{self.party} {self.span.text()}"
 
+    @property
+    def judged_text(self) -> str:
+        """``ROK (lee) < 300``: the text with the era the party was judged in, when it has one."""
+        return f"{self.party} ({self.era}) {self.span.text()}" if self.era else self.text
+
 
 class Zone(NamedTuple):
     """The zone of possible agreement on one move's quantity."""
@@ -215,10 +220,11 @@ def _whole(value: float) -> int:
 
 
 def zopa_table(zones_found: Sequence[Zone]) -> Table:
-    """One row per move: its unit, what each party accepts, the zone, and the clashing parties."""
+    """One row per move: its unit, what each party accepts (in the era it was judged in), the zone,
+    and the clashing parties."""
     rows = tuple(
-        (z.move, z.unit, ", ".join(a.text for a in z.accepted) or "nobody limits it", z.agreement,
-         ", ".join(a.text for a in z.clash))
+        (z.move, z.unit, ", ".join(a.judged_text for a in z.accepted) or "nobody limits it", z.agreement,
+         ", ".join(a.judged_text for a in z.clash))
         for z in zones_found
     )
     return Table(("move", "unit", "accepted by", "zone", "clash"), rows,

@@ -88,8 +88,8 @@ def test_zopa_names_the_clash_over_the_wage(korea):
     assert zones["kaesong.wage"]["line"] == "kaesong.wage: DPRK >= 300, ROK < 300: no agreement"
     assert zones["kaesong.wage"]["zone"] == [] and zones["kaesong.wage"]["clash"] == ["DPRK", "ROK"]
     assert zones["kaesong.minimum-wage"]["line"] == "kaesong.minimum-wage: ROK <= 57.88: <= 57.88"
-    out = korea.ok("zopa", "kaesong.wage").stdout
-    assert "DPRK >= 300, ROK < 300" in out and "no agreement" in out
+    out = korea.ok("zopa", "kaesong.wage", "--as-of", "2009-09-16").stdout
+    assert "DPRK >= 300, ROK (lee) < 300" in out and "no agreement" in out
 
 
 def test_zopa_shows_the_zone_when_the_demands_meet(korea):

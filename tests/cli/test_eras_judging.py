@@ -193,6 +193,8 @@ def test_zopa_takes_the_bounds_in_force_on_the_date(talks):
     (after,) = _json(talks, "zopa", "rok.aid", "--as-of", "2009-01-01")
     assert [p["party"] for p in before["parties"]] == ["DPRK"]
     assert [(p["party"], p["era"]) for p in after["parties"]] == [("DPRK", None), ("ROK", "lee")]
+    table = talks.ok("zopa", "rok.aid", "--as-of", "2009-01-01").stdout
+    assert "ROK (lee) " in table and "DPRK (" not in table
 
 
 def test_matrix_positions_shows_the_positions_in_force_on_the_date(talks):

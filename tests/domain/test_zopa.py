@@ -151,3 +151,12 @@ def test_the_table_and_the_document_say_the_same():
         {"party": "ROK", "era": None, "accepts": "<= 80", "intervals": [[None, 80]]},
     ]
     assert document["agreement"] is False and document["clash"] == ["DPRK", "ROK"]
+
+
+def test_the_table_names_the_era_a_party_was_judged_in():
+    (found,) = [zone(catalogue())]
+    judged = found._replace(accepted=tuple(a._replace(era="lee") if a.party == "ROK" else a for a in found.accepted),
+                            clash=tuple(a._replace(era="lee") if a.party == "ROK" else a for a in found.clash))
+    ((_, _, accepted_by, _, clash),) = zopa_table([judged]).rows
+    assert accepted_by == clash == "DPRK >= 300, ROK (lee) <= 80"
+    assert judged.line == "kaesong.wage: DPRK >= 300, ROK <= 80: no agreement"
