@@ -163,15 +163,6 @@ def _renumber(session: Session, steps: list[StepRow], mapping: dict[int, int]) -
     session.flush()
 
 
-def _step_text(ordinal: int, label: str = "", due: date | None = None) -> str:
-    text = f"step {ordinal}"
-    if label:
-        text += f": {label}"
-    if due is not None:
-        text += f" (due {due.isoformat()})"
-    return text
-
-
 def _placed_text(ordinal: int, quantity: float | None, unit: str | None) -> str:
     text = f"step {ordinal}"
     if quantity is not None:
@@ -298,7 +289,7 @@ def add_step(
     step = StepRow(package_id=ident(package), ordinal=ordinal, label=label or "", due=due)
     session.add(step)
     session.flush()
-    _record(session, package, "step-added", new=_step_text(ordinal, label, due))
+    _record(session, package, "step-added", new=drafting.step_text(ordinal, label, due))
     return ordinal
 
 
@@ -311,13 +302,13 @@ def edit_step(
     raise_first(rules.step_label_problems(label or ""))
     package = lock_package(session, name)
     step = _step(session, package, ordinal)
-    before = _step_text(ordinal, step.label, step.due)
+    before = drafting.step_text(ordinal, step.label, step.due)
     if label is not None:
         step.label = label
     if due is not None or clear_due:
         step.due = due
     session.add(step)
-    _record(session, package, "step-edited", old=before, new=_step_text(ordinal, step.label, step.due))
+    _record(session, package, "step-edited", old=before, new=drafting.step_text(ordinal, step.label, step.due))
 
 
 def remove_step(session: Session, name: str, ordinal: int, cascade: bool = False) -> list[str]:
@@ -339,7 +330,7 @@ def remove_step(session: Session, name: str, ordinal: int, cascade: bool = False
         _record(session, package, "unplaced", move=move.code, old=f"step {ordinal}", note=f"step {ordinal} removed")
         session.delete(placement)
     session.flush()
-    _record(session, package, "step-removed", old=_step_text(ordinal, step.label, step.due))
+    _record(session, package, "step-removed", old=drafting.step_text(ordinal, step.label, step.due))
     session.delete(step)
     session.flush()
     _renumber(session, [s for s in steps if s is not step], mapping)
@@ -371,7 +362,7 @@ def _step_for_placing(session: Session, package: PackageRow, ordinal: int | None
     step = StepRow(package_id=ident(package), ordinal=ordinal, label="")
     session.add(step)
     session.flush()
-    _record(session, package, "step-added", new=_step_text(ordinal))
+    _record(session, package, "step-added", new=drafting.step_text(ordinal))
     return step
 
 

@@ -12,6 +12,9 @@ list, the history (``log``) and ``package show``'s document (whose verdict part 
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from negotiator.domain.model import Catalogue, Package
 from negotiator.domain.rules import ordinal_problems, raise_first
 from negotiator.domain.table import Table
@@ -45,6 +48,35 @@ def after_move(count: int, moved: int, to: int) -> dict[int, int]:
 
 
 # -- views of drafts, for the one renderer -------------------------------------------------------
+
+
+def step_text(ordinal: int, label: str = "", due: date | None = None) -> str:
+    """How the history records a step: ``step 1: Freeze for aid (due 2007-12-31)``."""
+    text = f"step {ordinal}"
+    if label:
+        text += f": {label}"
+    if due is not None:
+        text += f" (due {due.isoformat()})"
+    return text
+
+
+_STEP_TEXT = re.compile(
+    r"step (?P<ordinal>\d+)(?:: (?P<label>.*?))?(?: \(due (?P<due>\d{4}-\d{2}-\d{2})\))?", re.DOTALL
+)
+
+
+def read_step_text(text: str | None) -> tuple[int, str, date | None] | None:
+    """The ordinal, label and due date :func:`step_text` wrote, or None for any other text (a
+    history typed by hand may say anything).  A label that itself ends in ``(due <date>)``, on a
+    step with no due date, reads as that due date."""
+    found = _STEP_TEXT.fullmatch(text or "")
+    if found is None:
+        return None
+    try:
+        due = date.fromisoformat(found["due"]) if found["due"] else None
+    except ValueError:
+        return None
+    return int(found["ordinal"]), found["label"] or "", due
 
 
 def packages_table(rows) -> Table:

@@ -32,7 +32,8 @@ with the same timestamp apply in history order: ``negotiator.domain.rules.latest
 answer every layer uses).  A placement that has no ``level`` event at all
 in the whole history takes the level stored on the placement, so that packages imported without
 history still show their state.  The status on the date is rebuilt the same way from ``status``
-events.
+events, and each step's due date and label from ``step-edited`` events (a deadline moved later
+still counts as it stood on the date).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from negotiator.domain.drafting import read_step_text
 from negotiator.domain.errors import InvalidValue
 from negotiator.domain.metrics import move_values
 from negotiator.domain.model import LEVELS, Catalogue, Event, Package
@@ -167,6 +169,29 @@ def levels_on(package: Package, as_of: date | None) -> dict[str, tuple[str, date
     return state
 
 
+_RESHAPING = frozenset({"step-added", "step-removed", "step-moved"})
+
+
+def steps_on(package: Package, as_of: date | None) -> list[tuple[str, date | None]]:
+    """Each step's label and due date on ``as_of``, in step order.
+
+    A ``step-edited`` event after that date is undone, latest first: its old text gives the label
+    and due date back.  Undoing stops at a later step added, removed or moved (the steps were
+    numbered otherwise before it); an old text in another form is passed over.
+    """
+    shown = [(step.label, step.due) for step in package.steps]
+    if as_of is None:
+        return shown
+    for event in reversed(_ordered(package.history)):
+        if _on_or_before(event, as_of) or event.kind in _RESHAPING:
+            break
+        if event.kind == "step-edited":
+            old = read_step_text(event.old)
+            if old is not None and 1 <= old[0] <= len(shown):
+                shown[old[0] - 1] = (old[1], old[2])
+    return shown
+
+
 def status_on(package: Package, as_of: date | None) -> str:
     """The package's status on ``as_of``, rebuilt from its ``status`` events."""
     changes = [e for e in _ordered(package.history) if e.kind == "status"]
@@ -194,6 +219,7 @@ def package_status(
     values = move_values(catalogue)
     parties = [p.code for p in catalogue.parties]
     levels = levels_on(package, as_of)
+    shown = steps_on(package, as_of)
     judged_on = as_of if as_of is not None else today
 
     delivered = dict.fromkeys(parties, 0.0)
@@ -202,6 +228,7 @@ def package_status(
     lowest = dict.fromkeys(parties, 0.0)
     steps: list[StepState] = []
     for ordinal, step in enumerate(package.steps, 1):
+        label, due = shown[ordinal - 1]
         moves = []
         for placement in step.placements:
             move = catalogue.move(placement.move)
@@ -219,10 +246,8 @@ def package_status(
         for party in parties:
             lowest[party] = min(lowest[party], running[party])
         complete = all(m.level == FULL for m in moves)
-        overdue = (
-            not complete and step.due is not None and judged_on is not None and step.due < judged_on
-        )
-        steps.append(StepState(ordinal, step.label, step.due, tuple(moves), complete, overdue, dict(running)))
+        overdue = not complete and due is not None and judged_on is not None and due < judged_on
+        steps.append(StepState(ordinal, label, due, tuple(moves), complete, overdue, dict(running)))
 
     current = next((s.ordinal for s in steps if not s.complete), None)
     behind = [s for s in steps if s.ordinal == current or s.overdue]

@@ -106,6 +106,18 @@ def test_the_second_phase_history_shows_disablement_and_the_declaration_on_their
     assert (levels["dprk.disable-yongbyon"], levels["dprk.nuclear-declaration"]) == (disablement, declaration)
 
 
+@pytest.mark.parametrize(("as_of", "due", "overdue"), [
+    ("2008-01-15", "2007-12-31", True),  # the first deadline, passed with the declaration not made
+    ("2008-07-11", "2007-12-31", True),
+    ("2008-08-01", "2008-10-31", False),  # the 12 July 2008 communique moved it to the end of October
+    ("2008-11-15", "2008-10-31", True),
+])
+def test_the_second_phase_deadline_is_the_one_in_force_on_the_date(korea, as_of, due, overdue):
+    document = json.loads(korea.ok("status", "six-party-second-phase", "--as-of", as_of, "--format", "json").stdout)
+    (step,) = document["steps"]
+    assert (step["due"], step["overdue"], document["overdue_steps"]) == (due, overdue, [1] if overdue else [])
+
+
 def test_energy_aid_stops_half_delivered_on_12_december_2008(korea):
     before, after = (_levels(korea, "six-party-second-phase", day) for day in ("2008-12-11", "2008-12-12"))
     donors = ("usa.energy-aid", "rok.energy-aid", "chn.energy-aid", "rus.energy-aid")

@@ -7,12 +7,14 @@ v_P(m) (§4) weighted by level/3 (reversed = 0).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from negotiator.domain.drafting import read_step_text, step_text
 from negotiator.domain.errors import InvalidValue
 from negotiator.domain.model import (
     LEVELS,
@@ -25,7 +27,7 @@ from negotiator.domain.model import (
     Position,
     Step,
 )
-from negotiator.domain.tracker import package_status, parse_level, realised_fraction
+from negotiator.domain.tracker import package_status, parse_level, realised_fraction, steps_on
 
 # v_P(m):
 #   rok.food-aid        ROK -1, DPRK +2
@@ -280,3 +282,62 @@ def test_fully_implemented_moves_realise_their_whole_value(done):
             if m.code in done
         )
         assert state.party(party.code).balance == pytest.approx(expected)
+
+
+# --- due dates as they stood -------------------------------------------------------------------
+
+
+def _edited(day: date, ordinal: int, old: tuple[str, date | None], new: tuple[str, date | None]) -> Event:
+    return Event(at(day), "step-edited", old=step_text(ordinal, *old), new=step_text(ordinal, *new))
+
+
+def test_a_deadline_moved_later_counts_as_it_stood_on_the_date():
+    # Step 1 was due 1 March; on 20 March it was moved to 1 May.  On 10 March the step is overdue
+    # against the first deadline; on 10 April it is not, against the second; after 1 May it is again.
+    moved = _edited(date(2027, 3, 20), 1, ("Freeze and food", date(2027, 3, 1)), ("Freeze and food", date(2027, 5, 1)))
+    package = Package(
+        name="p", status="implementing",
+        steps=(Step("Freeze and food", date(2027, 5, 1), (Placement("rok.food-aid", 500.0), Placement("dprk.freeze"))),),
+        history=(*HISTORY[:3], moved),
+    )
+    expected = {date(2027, 3, 10): (date(2027, 3, 1), (1,)), date(2027, 4, 10): (date(2027, 5, 1), ()),
+                date(2027, 5, 2): (date(2027, 5, 1), (1,))}
+    for as_of, (due, overdue) in expected.items():
+        state = package_status(CATALOGUE, package, as_of)
+        assert (state.steps[0].due, state.overdue_steps) == (due, overdue), as_of
+    assert package_status(CATALOGUE, package, None, today=date(2027, 4, 10)).steps[0].due == date(2027, 5, 1)
+
+
+def test_edits_after_the_date_are_undone_latest_first_and_a_label_comes_back_too():
+    first = _edited(date(2027, 3, 20), 2, ("Relief", date(2027, 6, 1)), ("Relief and office", date(2027, 7, 1)))
+    second = _edited(date(2027, 5, 5), 2, ("Relief and office", date(2027, 7, 1)), ("Relief and office", None))
+    steps = (PACKAGE.steps[0], Step("Relief and office", None, PACKAGE.steps[1].placements), PACKAGE.steps[2])
+    package = Package(PACKAGE.name, status=PACKAGE.status, steps=steps, history=(*HISTORY, first, second))
+    assert steps_on(package, date(2027, 3, 1))[1] == ("Relief", date(2027, 6, 1))
+    assert steps_on(package, date(2027, 4, 1))[1] == ("Relief and office", date(2027, 7, 1))
+    assert steps_on(package, date(2027, 6, 1))[1] == ("Relief and office", None)
+    assert steps_on(package, None)[1] == ("Relief and office", None)
+
+
+def test_undoing_stops_at_a_later_change_of_the_steps_themselves():
+    edit = _edited(date(2027, 3, 20), 1, ("Old", date(2027, 3, 1)), ("Freeze and food", date(2027, 3, 1)))
+    added = Event(at(date(2027, 3, 25)), "step-added", new=step_text(4))
+    package = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit, added))
+    assert steps_on(package, date(2027, 3, 10))[0] == ("Freeze and food", date(2027, 3, 1))
+
+
+@pytest.mark.parametrize("text", [None, "", "moved to October", "step x: y", "step 1 (due 2027-02-30)"])
+def test_a_history_written_by_hand_in_another_form_is_passed_over(text):
+    assert read_step_text(text) is None
+    edit = Event(at(date(2027, 3, 20)), "step-edited", old=text, new="anything")
+    package = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit))
+    assert steps_on(package, date(2027, 3, 10)) == [(s.label, s.due) for s in PACKAGE.steps]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 10_000), st.text(max_size=40), st.one_of(st.none(), st.dates()))
+def test_step_text_reads_back_as_written(ordinal, label, due):
+    # A label that itself ends in "(due <date>)" without a due date reads as that due date: the
+    # one text the history cannot tell apart.
+    assume(due is not None or not re.search(r" \(due \d{4}-\d{2}-\d{2}\)$", label))
+    assert read_step_text(step_text(ordinal, label, due)) == (ordinal, label, due)
