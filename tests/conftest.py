@@ -71,6 +71,31 @@ def _memory_folder(needed: int = 1 << 30) -> str | None:
     return str(folder) if room >= needed and os.access(folder, os.W_OK | os.X_OK) else None
 
 
+def _sweep_stale_clusters(parent: str, older_than: float = 3600) -> None:
+    """Remove the folders of clusters left by sessions that were killed: their server is gone
+    (no live postmaster) and nothing has touched them for an hour.  In memory, they would hold
+    their space until the machine restarts."""
+    import time
+
+    for folder in Path(parent).glob("ngpg*"):
+        pid_file = folder / "data" / "postmaster.pid"
+        try:
+            if time.time() - folder.stat().st_mtime < older_than:
+                continue  # perhaps a cluster being set up right now by another worker
+            if pid_file.exists():
+                pid = int(pid_file.read_text().split()[0])
+                try:
+                    os.kill(pid, 0)
+                    continue  # its server still runs
+                except ProcessLookupError:
+                    pass
+                except PermissionError:
+                    continue
+        except (OSError, ValueError, IndexError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class PostgresServer:
     """A throwaway PostgreSQL cluster on a Unix socket; databases are cloned from a migrated template."""
 
@@ -82,7 +107,9 @@ class PostgresServer:
         # In memory when the system has room there; else the system's temporary folder as it was at
         # start-up: a test may point tempfile elsewhere (to a folder the postgres user cannot enter)
         # just when the first server starts.
-        self.root = Path(tempfile.mkdtemp(prefix="ngpg", dir=_memory_folder() or SYSTEM_TEMP))
+        parent = _memory_folder() or SYSTEM_TEMP
+        _sweep_stale_clusters(parent)
+        self.root = Path(tempfile.mkdtemp(prefix="ngpg", dir=parent))
         self.data = self.root / "data"
         self.as_root = os.geteuid() == 0
         self._counter = itertools.count()
@@ -151,6 +178,8 @@ class PostgresServer:
         import psycopg
 
         made, self._made = self._made, []
+        if not made:
+            return
         with self._connect() as conn:
             for name in made:
                 try:
@@ -166,7 +195,7 @@ class PostgresServer:
             try:
                 populate(self.url(name))
             except BaseException:
-                self.admin_execute(f"DROP DATABASE {name}")
+                self.admin_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
                 raise
             self._templates.add(name)
         return name

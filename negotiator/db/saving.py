@@ -55,7 +55,6 @@ def save_package(
     for event in package.history:
         raise_first([*rules.event_problems(event), *rules.event_date_problems(event, today or date.today())])
     raise_first(problem for _, _, problem in rules.level_history_problems(package))
-    raise_first(problem for _, problem in rules.update_date_problems(package))
     origin_id = lock_package(session, origin).id if origin else None
     stamp = now()
     existing = session.exec(select(PackageRow).where(PackageRow.name == package.name).with_for_update()).first()

@@ -169,15 +169,17 @@ def levels_on(package: Package, as_of: date | None) -> dict[str, tuple[str, date
     return state
 
 
-_RESHAPING = frozenset({"step-added", "step-removed", "step-moved"})
+# An import that replaced a package may have renumbered its steps without saying how.
+_RESHAPING = frozenset({"step-added", "step-removed", "step-moved", "imported"})
 
 
 def steps_on(package: Package, as_of: date | None) -> list[tuple[str, date | None]]:
     """Each step's label and due date on ``as_of``, in step order.
 
     A ``step-edited`` event after that date is undone, latest first: its old text gives the label
-    and due date back.  Undoing stops at a later step added, removed or moved (the steps were
-    numbered otherwise before it); an old text in another form is passed over.
+    and due date back.  Undoing stops at a later step added, removed or moved, or a later import
+    that replaced the package (the steps may have been numbered otherwise before it); an old
+    text in another form is passed over.
     """
     shown = [(step.label, step.due) for step in package.steps]
     if as_of is None:

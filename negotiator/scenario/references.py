@@ -177,8 +177,6 @@ def reference_problems(parsed: ParsedScenario, existing: Existing | Scenario,
                 report(origin, "history", rules.reference_problems("move", "move", event.move, known.move_codes))
             if today is not None:
                 report(origin, "history", rules.event_date_problems(event, today))
-        for index, problem in rules.update_date_problems(package):
-            report(where.history[index], "history", [problem])
     return problems
 
 

@@ -149,3 +149,19 @@ def test_a_move_placed_again_in_a_reopened_package_keeps_the_level_its_history_g
     talks.ok("package", "place", "p", "dprk.freeze")
     assert "{move: dprk.freeze, level: 3}" in talks.ok("export", "-").stdout
     round_trips(talks, tmp_path)
+
+
+@pytest.mark.parametrize("agreed_first", [False, True])
+def test_updates_recorded_before_a_later_agreement_still_restore(talks, tmp_path, agreed_first):
+    # A package can go straight to implementing (forward needs no --force) and be tracked, or be
+    # tracked under one agreement; reopened and agreed again, its history then holds updates
+    # dated before the agreement in force.  That history is what the commands made: it restores.
+    talks.ok("package", "place", "p", "dprk.freeze")
+    if agreed_first:
+        talks.ok("package", "status-set", "p", "agreed", "--on", "2025-01-01")
+    else:
+        talks.ok("package", "status-set", "p", "implementing", "--on", "2025-01-01")
+    talks.ok("track", "p", "dprk.freeze", "1", "--on", "2025-02-01")
+    talks.ok("package", "status-set", "p", "proposed", "--force", "--note", "reopened")
+    talks.ok("package", "status-set", "p", "agreed")
+    round_trips(talks, tmp_path)

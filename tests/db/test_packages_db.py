@@ -356,9 +356,6 @@ def test_save_package_refuses_an_existing_name_unless_replacing(drafted):
     (Package("x", steps=(Step(placements=(Placement("no.such-move"),)),)), UnknownCode),
     (Package("x", steps=(Step(placements=(Placement("dprk.freeze", 3.0),)),)), InvalidValue),
     (Package("x", status="signed"), InvalidValue),
-    (Package("x", status="implementing", steps=(Step(placements=(Placement("dprk.freeze", level="1"),)),), history=(
-        Event(datetime(2026, 2, 1), "status", old="proposed", new="agreed"),
-        Event(datetime(2026, 1, 20), "level", "dprk.freeze", "0", "1"))), InvalidValue),
 ])
 def test_save_package_refuses_what_drafting_would_refuse(catalogue, package, error):
     with pytest.raises(error):

@@ -253,19 +253,6 @@ def test_an_update_may_not_predate_the_agreement():
 
 
 
-def test_a_history_may_not_carry_an_update_before_the_first_agreement():
-    agreed = Event(datetime(2026, 2, 1, 10), "status", old="proposed", new="agreed")
-    reopened = Event(datetime(2026, 3, 1), "status", old="agreed", new="proposed", note="talks reopened")
-    again = Event(datetime(2026, 4, 1), "status", old="proposed", new="agreed")
-    same_day = Event(datetime(2026, 2, 1, 9), "level", "a", "0", "1")  # the same day counts as after it
-    between = Event(datetime(2026, 3, 15), "level", "a", "1", "2")  # tracked under the first agreement
-    early = Event(datetime(2026, 1, 31, 23), "level", "a", "0", "1")
-    package = Package("p", status="agreed", history=(agreed, same_day, reopened, between, again, early))
-    assert [(i, p.message) for i, p in rules.update_date_problems(package)] == [
-        (5, "2026-01-31 is before it was agreed on 2026-02-01 in package 'p'; give a date on or after that")]
-    assert rules.update_date_problems(Package("q", status="implementing", history=(early,))) == []
-
-
 # --- the latest level event wins --------------------------------------------------------------
 
 

@@ -326,6 +326,15 @@ def test_undoing_stops_at_a_later_change_of_the_steps_themselves():
     assert steps_on(package, date(2027, 3, 10))[0] == ("Freeze and food", date(2027, 3, 1))
 
 
+def test_undoing_stops_at_a_later_import_that_replaced_the_package():
+    edit = _edited(date(2027, 3, 20), 1, ("Old", date(2027, 2, 1)), ("Freeze and food", date(2027, 3, 1)))
+    imported = Event(at(date(2027, 3, 25)), "imported", new="implementing", note="imported from talks.yaml")
+    package = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit, imported))
+    assert steps_on(package, date(2027, 3, 10))[0] == ("Freeze and food", date(2027, 3, 1))
+    without = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit))
+    assert steps_on(without, date(2027, 3, 10))[0] == ("Old", date(2027, 2, 1))
+
+
 @pytest.mark.parametrize("text", [None, "", "moved to October", "step x: y", "step 1 (due 2027-02-30)"])
 def test_a_history_written_by_hand_in_another_form_is_passed_over(text):
     assert read_step_text(text) is None

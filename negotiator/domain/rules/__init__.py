@@ -77,7 +77,6 @@ from negotiator.domain.rules.packages import (
     step_label_problems,
     trackable_problems,
     transition_problems,
-    update_date_problems,
 )
 from negotiator.domain.rules.problems import Problem, problem, raise_first
 from negotiator.domain.rules.values import (
@@ -142,7 +141,6 @@ __all__ = [
     "raise_first",
     "reference_problems",
     "repeated_placements",
-    "update_date_problems",
     "required_problems",
     "stance_problems",
     "status_problems",

@@ -194,22 +194,6 @@ def not_before_problems(on: date, since: datetime, what: str, package: str) -> l
     return []
 
 
-def update_date_problems(package: Package) -> list[tuple[int, Problem]]:
-    """``(history index, problem)`` for each implementation update dated before the day the
-    package was first agreed: nothing is carried out before there is an agreement (``track``
-    refuses such a date, and a history read from a file or saved whole is held to the same)."""
-    agreements = [e.at for e in package.history if e.kind == "status" and e.new == "agreed" and e.at is not None]
-    if not agreements:
-        return []
-    first = min(agreements)
-    return [
-        (i, problem)
-        for i, event in enumerate(package.history)
-        if event.kind == "level" and event.at is not None
-        for problem in not_before_problems(event.at.date(), first, "it was agreed", package.name)
-    ]
-
-
 def event_problems(event: Event) -> list[Problem]:
     """One history entry: an implementation update has a level (in ``new``), and its texts can
     be stored."""
