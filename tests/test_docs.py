@@ -14,7 +14,8 @@ from negotiator.cli.help import TERMS, terms_markdown, terms_text
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 GLOSSARY_TERMS = ["valid", "satisfied", "no stake", "balance", "gain", "exposure", "reciprocity", "first move",
-                  "first gain", "era", "robust", "dominance", "Pareto", "ZOPA"]
+                  "first gain", "era", "robust", "dominance", "Pareto", "ZOPA", "implementation level",
+                  "current step", "overdue", "in arrears"]
 
 
 def test_the_glossary_defines_every_term_once():

@@ -86,6 +86,23 @@ ZOPA
     that quantity alone allow; the zone is where they all meet. When it is empty, the fewest
     parties whose demands cannot meet are named (DPRK >= 300, ROK < 300: no agreement).
     "compose" aims a quantity at the middle of the zone.
+
+implementation level
+    How far an agreed move has been carried out: 0 not started, 1 minimal, 2 intermediate, 3
+    full, or reversed (counted as 0). "status" values each move at its level divided by 3.
+
+current step
+    While an agreement is in force (agreed or implementing), the first step not yet carried out
+    in full.
+
+overdue
+    A step whose due date has passed, while the agreement is in force, without the step carried
+    out in full.
+
+in arrears
+    A party is in arrears when one of its own moves in the current step or in an overdue step is
+    below full level: it still owes something the agreement has already asked of it. Before an
+    agreement and after a package is completed or has collapsed, nobody is in arrears.
 """
 
 

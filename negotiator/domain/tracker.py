@@ -45,7 +45,7 @@ from negotiator.domain.drafting import read_step_text
 from negotiator.domain.errors import InvalidValue
 from negotiator.domain.metrics import move_values
 from negotiator.domain.model import LEVELS, Catalogue, Event, Package
-from negotiator.domain.rules import latest_levels
+from negotiator.domain.rules import TRACKABLE, latest_levels
 from negotiator.domain.table import Table
 
 FULL = "3"
@@ -222,7 +222,11 @@ def package_status(
     parties = [p.code for p in catalogue.parties]
     levels = levels_on(package, as_of)
     shown = steps_on(package, as_of)
-    judged_on = as_of if as_of is not None else today
+    status = status_on(package, as_of)
+    # Only an agreement in force makes anything due: before it (draft, proposed) and after it
+    # ends (completed, collapsed) no step is overdue and nobody is in arrears.
+    in_force = status in TRACKABLE
+    judged_on = (as_of if as_of is not None else today) if in_force else None
 
     delivered = dict.fromkeys(parties, 0.0)
     received = dict.fromkeys(parties, 0.0)
@@ -251,8 +255,9 @@ def package_status(
         overdue = not complete and due is not None and judged_on is not None and due < judged_on
         steps.append(StepState(ordinal, label, due, tuple(moves), complete, overdue, dict(running)))
 
-    current = next((s.ordinal for s in steps if not s.complete), None)
-    behind = [s for s in steps if s.ordinal == current or s.overdue]
+    # Before an agreement no step is under way; after a collapse, the current step is where it stopped.
+    current = next((s.ordinal for s in steps if not s.complete), None) if status not in ("draft", "proposed") else None
+    behind = [s for s in steps if s.ordinal == current or s.overdue] if in_force else []
     party_states = []
     for party in parties:
         arrears = tuple(
@@ -271,7 +276,7 @@ def package_status(
         )
     return TrackerState(
         package=package.name,
-        status=status_on(package, as_of),
+        status=status,
         as_of=as_of,
         steps=tuple(steps),
         parties=tuple(party_states),
@@ -306,6 +311,13 @@ def step_state_text(state: TrackerState, step: StepState) -> str:
 def summary(state: TrackerState) -> str:
     """One line saying where the package stands."""
     when = f"on {state.as_of.isoformat()}" if state.as_of else "now"
+    if state.status in ("draft", "proposed"):
+        return f"{state.package} {when}: {state.status}; not agreed yet, so nothing is due"
+    if state.status == "collapsed":
+        where = f"at step {state.current_step}" if state.current_step else "with every step carried out"
+        return f"{state.package} {when}: collapsed {where}; nothing more is due"
+    if state.status == "completed":
+        return f"{state.package} {when}: completed; nothing more is due"
     current = str(state.current_step) if state.current_step else "none (every step is fully implemented)"
     overdue = ", ".join(str(n) for n in state.overdue_steps) or "none"
     arrears = ", ".join(state.in_arrears) or "none"

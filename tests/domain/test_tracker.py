@@ -27,7 +27,7 @@ from negotiator.domain.model import (
     Position,
     Step,
 )
-from negotiator.domain.tracker import package_status, parse_level, realised_fraction, steps_on
+from negotiator.domain.tracker import package_status, parse_level, realised_fraction, steps_on, summary
 
 # v_P(m):
 #   rok.food-aid        ROK -1, DPRK +2
@@ -160,7 +160,7 @@ def test_each_move_shows_the_last_level_set_on_or_before_the_date(as_of, expecte
 
 
 def test_a_date_before_any_update_shows_nothing_started():
-    state = package_status(CATALOGUE, PACKAGE, date(2027, 1, 1))
+    state = package_status(CATALOGUE, PACKAGE, date(2027, 2, 1))  # the day of the agreement
     assert {m.level for s in state.steps for m in s.moves} == {"0"}
     assert all(p.balance == 0 and p.delivered == 0 for p in state.parties)
     assert state.current_step == 1
@@ -216,7 +216,7 @@ def test_events_of_a_move_no_longer_placed_are_ignored():
 
 
 def test_an_empty_step_counts_as_complete():
-    package = Package("p", steps=(Step(), Step(placements=(Placement("dprk.freeze"),))))
+    package = Package("p", status="agreed", steps=(Step(), Step(placements=(Placement("dprk.freeze"),))))
     assert package_status(CATALOGUE, package).current_step == 2
 
 
@@ -350,3 +350,32 @@ def test_step_text_reads_back_as_written(ordinal, label, due):
     # one text the history cannot tell apart.
     assume(due is not None or not re.search(r" \(due \d{4}-\d{2}-\d{2}\)$", label))
     assert read_step_text(step_text(ordinal, label, due)) == (ordinal, label, due)
+
+
+# --- only an agreement in force makes anything due ------------------------------------------------
+
+
+@pytest.mark.parametrize(("as_of", "status"), [(date(2027, 1, 20), "draft"), (date(2027, 7, 20), "implementing")])
+def test_before_the_agreement_nothing_is_due_and_nobody_is_in_arrears(as_of, status):
+    state = package_status(CATALOGUE, PACKAGE, as_of)
+    assert state.status == status
+    if status == "draft":
+        assert (state.current_step, state.overdue_steps, state.in_arrears) == (None, (), ())
+        assert summary(state) == "freeze-for-relief on 2027-01-20: draft; not agreed yet, so nothing is due"
+    else:  # the same package once agreed: step 1 is overdue, as hand-worked above
+        assert state.overdue_steps and state.in_arrears
+
+
+@pytest.mark.parametrize(("ending", "expected"), [
+    ("collapsed", "freeze-for-relief on 2027-08-01: collapsed at step 1; nothing more is due"),
+    ("completed", "freeze-for-relief on 2027-08-01: completed; nothing more is due"),
+])
+def test_after_the_package_ends_nothing_more_is_due(ending, expected):
+    ended = Event(at(date(2027, 7, 25)), "status", old="implementing", new=ending, note="ended")
+    package = Package(PACKAGE.name, status=ending, steps=PACKAGE.steps, history=(*HISTORY, ended))
+    state = package_status(CATALOGUE, package, date(2027, 8, 1))
+    assert (state.status, state.overdue_steps, state.in_arrears) == (ending, (), ())
+    assert not any(step.overdue for step in state.steps)
+    assert summary(state) == expected
+    # the day before it ended, the same history still shows who owed what
+    assert package_status(CATALOGUE, package, date(2027, 7, 24)).in_arrears
