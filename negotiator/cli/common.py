@@ -68,6 +68,16 @@ def _wrote(path: object) -> None:
         click.echo(f"wrote {path}", err=True)
 
 
+def named_or_every(names: tuple[str, ...], every: bool) -> tuple[str, ...] | None:
+    """The packages a command is given: those named, or (``--all``) every one, as ``read`` takes
+    them (None: every package).  Naming some and ``--all`` together, or neither, is a usage error."""
+    if every and names:
+        raise click.UsageError("name packages or use --all, not both")
+    if not every and not names:
+        raise click.UsageError("name the packages, or use --all")
+    return None if every else names
+
+
 def note(message: str) -> None:
     """A remark on stderr that is not an error (e.g. a warning about a missing quantity)."""
     click.echo(f"note: {message}", err=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from negotiator.cli.common import pass_store
+from negotiator.cli.common import named_or_every, pass_store
 from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.db.load import read
 
@@ -21,11 +21,7 @@ CHART_KINDS = ("balance", "exposure", "implementation", "pareto")
 
 
 def _packages(store, names: tuple[str, ...], every: bool):
-    if every and names:
-        raise click.UsageError("name packages or use --all, not both")
-    if not every and not names:
-        raise click.UsageError("name the packages, or use --all")
-    catalogue, packages = read(store, None if every else names, history=True)
+    catalogue, packages = read(store, named_or_every(names, every), history=True)
     if not packages:
         from negotiator.domain.errors import InvalidValue
 

@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import click
 
-from negotiator.cli.common import POSITIVE_SECONDS, emit, note, output_options, pass_store
+from negotiator.cli.common import POSITIVE_SECONDS, emit, named_or_every, note, output_options, pass_store
 from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.cli.progress import ProgressBar
 from negotiator.db.load import read
+from negotiator.domain.errors import InvalidValue
 
 # --- compare ---------------------------------------------------------------------------------
 
 
 @click.command()
-@click.argument("packages", nargs=-1, required=True, metavar="PKG [PKG]...")
+@click.argument("packages", nargs=-1, metavar="[PKG]...")
+@click.option("--all", "every", is_flag=True, help="Compare every package in the database.")
 @judging_options
 @output_options
 @pass_store
-def compare(store, packages: tuple[str, ...], as_of: str | None, pins: tuple[str, ...], fmt: str,
+def compare(store, packages: tuple[str, ...], every: bool, as_of: str | None, pins: tuple[str, ...], fmt: str,
             output: str | None) -> None:
     """Compare packages side by side: their metrics, and which one dominates which.
 
@@ -52,7 +54,9 @@ def compare(store, packages: tuple[str, ...], as_of: str | None, pins: tuple[str
     from negotiator.domain.judging import Bench
 
     chosen = judging(as_of, pins)
-    catalogue, loaded = read(store, packages, first=lambda found: check_pins(found, chosen))
+    catalogue, loaded = read(store, named_or_every(packages, every), first=lambda found: check_pins(found, chosen))
+    if not loaded:
+        raise InvalidValue("the database holds no package to compare")
     bench = Bench(catalogue, chosen)
     comparison = compare_packages(catalogue, loaded, [bench.view(package) for package in loaded])
     emit(fmt, output, table=comparison_table(comparison), document=comparison_document(comparison))

@@ -126,6 +126,28 @@ def test_compare_csv_has_one_column_per_package(talks):
     assert rows[1] == "valid,false,true"
 
 
+
+def test_compare_all_is_the_comparison_of_every_package_by_name(talks):
+    names = sorted(p["name"] for p in _json(talks, "package", "list"))
+    assert len(names) >= 2
+    assert talks.ok("compare", "--all", "--format", "json").stdout == talks.ok(
+        "compare", *names, "--format", "json").stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ((), "Error: name the packages, or use --all (see 'negotiator compare --help')"),
+    (("--all", "aid-first"), "Error: name packages or use --all, not both (see 'negotiator compare --help')"),
+])
+def test_compare_needs_packages_or_all_but_not_both(talks, args, message):
+    outcome = talks("compare", *args)
+    assert outcome.exit_code == 2 and outcome.error_lines == [message]
+
+
+def test_compare_all_on_a_database_without_packages_says_so(cli):
+    outcome = cli("compare", "--all")
+    assert outcome.exit_code == 1 and outcome.error_lines == ["Error: the database holds no package to compare"]
+
+
 # --- sequence --------------------------------------------------------------------------------
 
 

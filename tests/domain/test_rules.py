@@ -233,7 +233,24 @@ def test_an_unknown_status_is_refused_with_the_valid_ones():
 
 @pytest.mark.parametrize("status", ["draft", "proposed", "completed", "collapsed"])
 def test_only_agreed_or_implementing_packages_are_tracked(status):
-    assert f"is {status}" in messages(rules.trackable_problems("p", status))[0]
+    (message,) = messages(rules.trackable_problems("p", status))
+    assert f"is {status}" in message
+    if status in ("draft", "proposed"):
+        assert message.endswith("(set its status to agreed first)")
+    else:  # going back is a backward move: it needs --force and a note
+        assert message.endswith("(to track it again, set its status back to implementing with --force and a note "
+                                "saying why)")
+
+
+@pytest.mark.parametrize(("count", "allow_next", "expected"), [
+    (3, False, "step 5 does not exist: the package has steps 1..3"),
+    (1, False, "step 5 does not exist: the package has one step"),
+    (1, True, "step 5 does not exist: the package has one step (or 2 to add one)"),
+    (0, True, "step 5 does not exist: the package has no steps yet (or 1 to add one)"),
+    (0, False, "the package has no steps; add one with 'package step add'"),
+])
+def test_a_step_that_does_not_exist_is_named_with_the_steps_there_are(count, allow_next, expected):
+    assert messages(rules.ordinal_problems(5, count, allow_next=allow_next)) == [expected]
 
 
 def test_what_happened_is_not_dated_after_today():

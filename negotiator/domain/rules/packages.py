@@ -96,8 +96,12 @@ def editable_problems(name: str, status: str) -> list[Problem]:
 def trackable_problems(name: str, status: str) -> list[Problem]:
     if status in TRACKABLE:
         return []
+    if status in ("draft", "proposed"):
+        advice = "set its status to agreed first"
+    else:  # completed or collapsed: going back needs --force and a note saying why
+        advice = "to track it again, set its status back to implementing with --force and a note saying why"
     return [Problem("status", f"package '{name}' is {status}; implementation is tracked only on agreed or "
-                              "implementing packages (set its status to agreed first)")]
+                              f"implementing packages ({advice})")]
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -109,7 +113,8 @@ def ordinal_problems(ordinal: int, count: int, what: str = "step", allow_next: b
     if top < 1:
         return [Problem("step", "the package has no steps; add one with 'package step add'")]
     if not 1 <= ordinal <= top:
-        return [Problem("step", f"{what} {ordinal} does not exist: the package has steps 1..{count}"
+        has = f"steps 1..{count}" if count > 1 else ("one step" if count == 1 else "no steps yet")
+        return [Problem("step", f"{what} {ordinal} does not exist: the package has {has}"
                                 + (f" (or {count + 1} to add one)" if allow_next else ""))]
     return []
 
