@@ -227,7 +227,9 @@ def check_document(checks: Sequence[PackageCheck], detail: bool = False) -> list
 
 
 def _failed_reasons(results: Iterable[ConditionResult]) -> str:
-    return "; ".join(r.reason for r in results if not r.passed and not r.soft)
+    """Why the conditions that failed did: the hard ones first, then the soft ones, marked."""
+    failed = [r for r in results if not r.passed]
+    return "; ".join([r.reason for r in failed if not r.soft] + [f"(soft) {r.reason}" for r in failed if r.soft])
 
 
 def party_lines_table(check: PackageCheck) -> Table:

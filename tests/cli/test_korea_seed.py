@@ -123,3 +123,10 @@ def test_energy_aid_stops_half_delivered_on_12_december_2008(korea):
     donors = ("usa.energy-aid", "rok.energy-aid", "chn.energy-aid", "rus.energy-aid")
     assert [before[m] for m in donors] == ["1"] * 4
     assert [after[m] for m in donors] == ["2"] * 4
+
+
+def test_package_show_says_why_a_soft_condition_failed_for_a_satisfied_party(korea):
+    out = korea.ok("package", "show", "august-2009-reengagement", "--as-of", "2009-08-20").stdout
+    rok = " ".join(out[out.index("\nROK "):].split("\n\n")[0].split())
+    assert "satisfied 12/13" in rok and "NOT" not in rok
+    assert "(soft) dprk.disable-yongbyon is not in the package" in rok
