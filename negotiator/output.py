@@ -279,6 +279,7 @@ def _sink(output: str | None, fmt: str, binary: bool = False) -> Iterator[Callab
 
         yield lambda text: click.echo(text, nl=False)
         return
+    check_folder(str(named))
     target = Path(os.path.realpath(named))
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     # Binary content (a PNG chart) is written as it is; text with the format's encoding.
@@ -333,16 +334,20 @@ def write_output(text: str, output: str | None, fmt: str) -> Path | None:
     return _file_of(output)
 
 
+def check_folder(output: str) -> None:
+    """A file is written only into a folder that exists: one is never created on the way."""
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():
+        raise InvalidValue(f"cannot write {output}: the folder {folder} does not exist")
+
+
 def write_file(content: str | bytes, output: str) -> Path:
     """Write a whole document (an HTML brief, an SVG or PNG chart) to the file ``output``, the
     same way as every other output: beside the target first, then moved over it, so that a
     failure leaves no partial file.  A missing folder is an error, not created."""
-    named = _file_of(output)
-    if named is None:
+    if _file_of(output) is None:
         raise InvalidValue("name the file to write with --output FILE")
-    folder = named.resolve().parent
-    if not folder.is_dir():
-        raise InvalidValue(f"cannot write {output}: the folder {folder} does not exist")
+    named = Path(output)
     with _sink(output, "bytes" if isinstance(content, bytes) else "text", binary=isinstance(content, bytes)) as write:
         write(content)
     return named

@@ -16,6 +16,7 @@ import click
 from negotiator.cli.common import named_or_every, pass_store
 from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.db.load import read
+from negotiator.output import check_folder
 
 CHART_KINDS = ("balance", "exposure", "implementation", "pareto")
 
@@ -38,9 +39,7 @@ def _check_target(output: str, suffixes: tuple[str, ...]) -> str:
     if suffix not in suffixes:
         raise InvalidValue(f"cannot tell the format of '{output}': name a file ending in "
                            + " or ".join(f".{s}" for s in suffixes))
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise InvalidValue(f"cannot write {output}: the folder {folder} does not exist")
+    check_folder(output)
     return suffix
 
 

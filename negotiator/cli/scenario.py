@@ -120,6 +120,7 @@ def export_command(store, file: str) -> None:
       negotiator export - > backup.yaml
     """
     from negotiator.db.scenario import export_scenario
+    from negotiator.output import write_output
     from negotiator.scenario import write_scenario
 
     with store.read() as connection:
@@ -128,7 +129,7 @@ def export_command(store, file: str) -> None:
     if file == "-":
         click.echo(text, nl=False)
         return
-    Path(file).write_text(text, encoding="utf-8")
+    write_output(text, file, "yaml")  # whole or not at all: a failed export leaves an older file as it was
     catalogue = scenario.catalogue
     counts = [(len(catalogue.parties), "parties"), (len(catalogue.issues), "issues"),
               (len(catalogue.moves), "moves"), (len(catalogue.positions), "positions"),

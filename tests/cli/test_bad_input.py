@@ -72,7 +72,10 @@ CORPUS = [
     (["matrix", "balance"], "one package"),
     (["matrix", "implementation", "six-party-second-phase", "--as-of", "2008-02-30"], "YYYY-MM-DD"),
     (["matrix", "positions", "--format", "xml"], "xml"),
-    (["party", "list", "--output", "{dir}/no/such/folder/parties.csv"], "cannot write"),
+    (["party", "list", "--output", "{dir}/no/such/folder/parties.csv"], "/no/such/folder does not exist"),
+    (["check", "--all", "--format", "csv", "--output", "{dir}/no/such/folder/check.csv"],
+     "/no/such/folder does not exist"),
+    (["export", "{dir}/no/such/folder/backup.yaml"], "/no/such/folder does not exist"),
     # scenario files
     (["import", "{dir}/missing.yaml"], "missing.yaml"),
     (["import", "{dir}/broken.yaml"], "problem"),

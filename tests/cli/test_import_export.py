@@ -402,3 +402,22 @@ def test_sqlite_and_postgresql_export_the_same_file(postgres_server, tmp_path):
     exported = [without_import_times(cli.ok("export", "-").stdout) for cli in (on_sqlite, on_postgres)]
     assert "at: X" in exported[0]
     assert exported[0] == exported[1]
+
+
+def test_an_export_that_fails_leaves_the_older_file_as_it_was(seeded, tmp_path, monkeypatch):
+    # The export is written beside the file and moved over it only when whole: a failure at that
+    # last moment (a full disk, a crash) leaves last week's backup as it was, and nothing beside it.
+    target = tmp_path / "backup.yaml"
+    target.write_text("the backup of last week\n", encoding="utf-8")
+
+    def failing_replace(source, destination):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("negotiator.output.os.replace", failing_replace)
+    outcome = seeded("export", str(target))
+    assert outcome.exit_code == 1 and outcome.error_lines == [f"Error: cannot write {target}: No space left on device"]
+    assert target.read_text(encoding="utf-8") == "the backup of last week\n"
+    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == ["backup.yaml"]
+    monkeypatch.undo()
+    seeded.ok("export", str(target))
+    assert target.read_text(encoding="utf-8") == seeded.ok("export", "-").stdout
