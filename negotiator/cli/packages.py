@@ -232,8 +232,13 @@ def step_add(store, name: str, label: str, due: str | None, at: int | None) -> N
 @click.option("--label", default=None, help="New label.")
 @click.option("--due", default=None, metavar="DATE", help="New due date. " + _DATE_HELP)
 @click.option("--no-due", is_flag=True, help="Remove the due date.")
+@click.option("--on", "on", default=None, metavar="DATE",
+              help="When the change was made, if not today (not before the steps last changed). " + _DATE_HELP)
+@click.option("--note", default="", help="Why it changed, for the package's history.")
+@click.option("--source", default="", help="Where that is recorded (a communique, a report).")
 @pass_store
-def step_edit(store, name: str, number: int, label: str | None, due: str | None, no_due: bool) -> None:
+def step_edit(store, name: str, number: int, label: str | None, due: str | None, no_due: bool, on: str | None,
+              note: str, source: str) -> None:
     """Change a step's label or due date.
 
     \b
@@ -244,7 +249,8 @@ def step_edit(store, name: str, number: int, label: str | None, due: str | None,
 
     due_date = _date(due, "due date")
     with store.write() as session:
-        edit_step(session, name, number, label=label, due=due_date, clear_due=no_due)
+        edit_step(session, name, number, label=label, due=due_date, clear_due=no_due, on=_date(on, "date"),
+                  note=note, source=source)
     done(f"updated step {number} of {name}")
 
 
