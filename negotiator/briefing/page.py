@@ -19,6 +19,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _XML_PROLOGUE = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 _ID = re.compile(r'\bid="([^"]+)"')
 _REFERENCE = re.compile(r'(href="#|url\(#)([^")]+)')
+_CODE = re.compile(r"`([^`\n]+)`")  # an inline code span, as in Markdown: `sequence`
 
 
 def inline_svg(svg: str, prefix: str) -> str:
@@ -63,7 +64,18 @@ def _environment():
     )
     environment.filters["number"] = _number
     environment.filters["level"] = _level
+    environment.filters["inline_code"] = inline_code
     return environment
+
+
+def inline_code(text: str):
+    """Plain text as HTML: every character escaped, and each span between backticks (a command
+    or a name, written as in Markdown) set as ``<code>``."""
+    from markupsafe import Markup, escape
+
+    parts = _CODE.split(text)  # text, code, text, code, ..., text
+    return Markup("").join(escape(part) if i % 2 == 0 else Markup("<code>%s</code>") % part
+                           for i, part in enumerate(parts))
 
 
 def _number(value: float) -> str:

@@ -247,3 +247,114 @@ def test_an_implementation_chart_is_ticked_by_day_around_a_single_day_of_updates
     assert "Locator" not in outcome.stderr
     labels = re.findall(r">(\d{4}-\d{2}-\d{2})</text>", chart.read_text())
     assert labels and all(label.startswith("2009-09-") for label in labels)
+
+
+def _verdict_tables(page: str) -> list[list[list[str]]]:
+    """Every verdict table of ``page``: its rows, each as the names (``th``/``td``) of the
+    row's own cells (not of a list or table nested in a cell)."""
+    from html.parser import HTMLParser
+
+    class Tables(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tables: list[list[list[str]]] = []
+            self.depth = 0  # of table elements, inside a verdict table
+            self.cell = 0  # depth of open th/td in the current row
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                if self.depth or "verdicts" in (dict(attrs).get("class") or "").split():
+                    if not self.depth:
+                        self.tables.append([])
+                    self.depth += 1
+            elif self.depth == 1 and tag == "tr" and not self.cell:
+                self.tables[-1].append([])
+            elif self.depth == 1 and tag in ("th", "td"):
+                if not self.cell:
+                    self.tables[-1][-1].append(tag)
+                self.cell += 1
+
+        def handle_endtag(self, tag):
+            if tag == "table" and self.depth:
+                self.depth -= 1
+            elif self.depth == 1 and tag in ("th", "td"):
+                self.cell -= 1
+
+    parser = Tables()
+    parser.feed(page)
+    parser.close()
+    return parser.tables
+
+
+@pytest.mark.parametrize("robust", [False, True])
+def test_every_row_of_every_verdict_table_has_as_many_cells_as_its_header(korea, tmp_path, robust):
+    target = tmp_path / "korea.html"
+    korea.ok("report", "--all", "--output", str(target), *(["--robust"] if robust else []))
+    tables = _verdict_tables(target.read_text())
+    assert len(tables) == 10
+    widths = set()
+    for header, *rows in tables:
+        assert rows and set(header) == {"th"}
+        widths.add(len(header))
+        for row in rows:
+            assert len(row) == len(header), (header, row)
+    # The tables do differ: with and without the era column, and judged robustly, its column too.
+    assert widths == ({6} if robust else {4, 5})
+
+
+def _data_lines(svg: str) -> dict[str, list[tuple[str, str]]]:
+    """The lines drawn in a chart's plot area (clipped to it, unlike the legend's), by stroke
+    colour: each as its path and its dash pattern ('' when solid)."""
+    lines: dict[str, list[tuple[str, str]]] = {}
+    for d, style in re.findall(r'<path d="([^"]+)"\s+clip-path="[^"]+" style="([^"]+)"', svg):
+        stroke = re.search(r"stroke: (#[0-9a-f]{6})", style)
+        width = re.search(r"stroke-width: ([\d.]+)", style)
+        if stroke and "fill: none" in style and width and float(width.group(1)) > 0:
+            dashes = re.search(r"stroke-dasharray: ([^;]+)", style)
+            lines.setdefault(stroke.group(1), []).append((" ".join(d.split()), dashes.group(1) if dashes else ""))
+    return lines
+
+
+@pytest.mark.parametrize(("kind", "package", "same"), [
+    ("balance", "six-party-second-phase", ["ROK", "USA"]),
+    ("balance", "august-2009-reengagement", ["RUS", "USA"]),
+    ("implementation", "six-party-second-phase", ["CHN", "ROK", "RUS"]),
+    ("implementation", "kaesong-wage-2009", ["DPRK", "ROK"]),
+])
+def test_parties_with_identical_series_each_get_a_visible_distinct_line(korea, tmp_path, kind, package, same):
+    import json
+
+    from negotiator.briefing.charts import Colours
+
+    colours = Colours([p["code"] for p in json.loads(korea.ok("party", "list", "--format", "json").stdout)])
+    target = tmp_path / "chart.svg"
+    korea.ok("chart", kind, package, "--output", str(target))
+    svg = target.read_text()
+    lines = _data_lines(svg)
+    drawn = [lines[colours(party)] for party in same]
+    assert all(len(line) == 1 for line in drawn)  # each party's line is there, stroked
+    paths = [line[0][0] for line in drawn]
+    dashes = [line[0][1] for line in drawn]
+    assert len(set(paths)) == len(same)  # drawn apart, not on top of each other
+    assert len(set(dashes)) == len(same)  # and each in its own dash pattern
+    assert f"{' = '.join(same)}</text>" in svg and "pt apart</text>" in svg  # the chart says so
+
+
+def test_exposure_labels_of_the_same_value_at_the_same_step_do_not_cover_each_other(korea, tmp_path):
+    target = tmp_path / "kn.svg"
+    korea.ok("chart", "balance", "kaesong-nll", "--output", str(target))
+    at = {text: (float(x), float(y)) for x, y, text in
+          re.findall(r'x="([\d.]+)" y="([\d.]+)"[^>]*>(\w+ exposure \d+)</text>', target.read_text())}
+    (jx, jy), (ux, uy) = at["JPN exposure 2"], at["USA exposure 2"]
+    assert (jx, jy) != (ux, uy)
+    assert abs(jx - ux) > 60 or abs(jy - uy) >= 8  # 8-point text: one line apart at least
+
+
+def test_backtick_spans_in_a_description_are_code_and_everything_stays_escaped(korea_html):
+    from negotiator.briefing.page import inline_code
+
+    section = korea_html.split('id="pkg-freeze-alliance-first"')[1].split("</section>")[0]
+    description = re.search(r'<p class="description">(.*?)</p>', section, re.DOTALL)
+    assert description and "<code>sequence</code> shows" in description.group(1) and "`" not in description.group(1)
+    assert str(inline_code("run `<script>x</script>` & <b>`")) == (
+        "run <code>&lt;script&gt;x&lt;/script&gt;</code> &amp; &lt;b&gt;`")
