@@ -233,7 +233,7 @@ def step_add(store, name: str, label: str, due: str | None, at: int | None) -> N
 @click.option("--due", default=None, metavar="DATE", help="New due date. " + _DATE_HELP)
 @click.option("--no-due", is_flag=True, help="Remove the due date.")
 @click.option("--on", "on", default=None, metavar="DATE",
-              help="When the change was made, if not today (not before the steps last changed). " + _DATE_HELP)
+              help="When the change was made, if not today (not before a step's last change). " + _DATE_HELP)
 @click.option("--note", default="", help="Why it changed, for the package's history.")
 @click.option("--source", default="", help="Where that is recorded (a communique, a report).")
 @pass_store

@@ -293,38 +293,37 @@ def add_step(
     return ordinal
 
 
-_STEP_CHANGES = ("step-added", "step-removed", "step-moved", "step-edited", "imported")
-
-
 def edit_step(
     session: Session, name: str, ordinal: int, label: str | None = None, due: date | None = None,
     clear_due: bool = False, on: date | None = None, note: str = "", source: str = "", today: date | None = None,
 ) -> None:
     """Change a step's label or due date.  ``on`` dates the change when it was made in the past
-    (e.g. a deadline moved by a communique): not after today, and not before the package's steps
-    last changed, so that the history can be read back to what the steps were on any date."""
+    (e.g. a deadline moved by a communique): not after today, and not before the last change of a
+    step already recorded, so that the history reads back, change by change, to what the steps
+    were on any date."""
     if label is None and due is None and not clear_due:
         raise InvalidValue("nothing to change: give --label, --due or --no-due")
     raise_first([*rules.step_label_problems(label or ""), *rules.text_problems("note", note),
                  *rules.text_problems("source", source)])
     package = lock_package(session, name)
     step = _step(session, package, ordinal)
+    last: EventRow | None = None
     if on is not None:
         raise_first(rules.not_after_today_problems("at", on, today or date.today(), "a change of a step"))
         last = session.exec(
             select(EventRow)
-            .where(EventRow.package_id == package.id, col(EventRow.kind).in_(_STEP_CHANGES))
+            .where(EventRow.package_id == package.id, EventRow.kind == "step-edited")
             .order_by(col(EventRow.at).desc(), col(EventRow.id).desc())
         ).first()
         if last is not None:
-            raise_first(rules.not_before_problems(on, last.at, "its steps last changed", package.name))
+            raise_first(rules.not_before_problems(on, last.at, "a step was last changed", package.name))
     before = drafting.step_text(ordinal, step.label, step.due)
     if label is not None:
         step.label = label
     if due is not None or clear_due:
         step.due = due
     session.add(step)
-    stamp = moment(on) if on is None or last is None else max(moment(on), last.at)
+    stamp = moment(on) if last is None else max(moment(on), last.at)
     _record(session, package, "step-edited", old=before, new=drafting.step_text(ordinal, step.label, step.due),
             note=note, source=source, at=stamp)
 

@@ -169,28 +169,28 @@ def levels_on(package: Package, as_of: date | None) -> dict[str, tuple[str, date
     return state
 
 
-# An import that replaced a package may have renumbered its steps without saying how.
-_RESHAPING = frozenset({"step-added", "step-removed", "step-moved", "imported"})
-
-
 def steps_on(package: Package, as_of: date | None) -> list[tuple[str, date | None]]:
     """Each step's label and due date on ``as_of``, in step order.
 
-    A ``step-edited`` event after that date is undone, latest first: its old text gives the label
-    and due date back.  Undoing stops at a later step added, removed or moved, or a later import
-    that replaced the package (the steps may have been numbered otherwise before it); an old
-    text in another form is passed over.
+    A ``step-edited`` event after that date is undone, latest first: its new text must be what
+    the step shows at that point (else the steps were renumbered or replaced since, and the
+    history cannot be read further back), and its old text gives the label and due date back.
+    An event whose texts are in another form ends the reading too.
     """
     shown = [(step.label, step.due) for step in package.steps]
     if as_of is None:
         return shown
     for event in reversed(_ordered(package.history)):
-        if _on_or_before(event, as_of) or event.kind in _RESHAPING:
+        if _on_or_before(event, as_of):
             break
-        if event.kind == "step-edited":
-            old = read_step_text(event.old)
-            if old is not None and 1 <= old[0] <= len(shown):
-                shown[old[0] - 1] = (old[1], old[2])
+        if event.kind != "step-edited":
+            continue
+        old, new = read_step_text(event.old), read_step_text(event.new)
+        if old is None or new is None or old[0] != new[0] or not 1 <= new[0] <= len(shown):
+            break
+        if shown[new[0] - 1] != (new[1], new[2]):
+            break
+        shown[new[0] - 1] = (old[1], old[2])
     return shown
 
 

@@ -321,3 +321,34 @@ def test_moving_the_start_of_implementation_back_keeps_a_note_the_user_wrote(dra
     started = next(r for r in rows if r["change"] == "agreed → implementing")
     assert started["note"] == "decree 12"
     assert status(drafted, "2025-05-10")["status"] == "implementing"
+
+
+# --- a deadline moved in the past ----------------------------------------------------------------
+
+
+def test_a_deadline_moved_in_the_past_is_recorded_on_its_day_and_counts_from_it(tracked, tmp_path):
+    tracked.ok("package", "step", "edit", "p", "1", "--due", "2025-05-01", "--on", "2025-03-10",
+               "--note", "deadline moved to May", "--source", "communique of 10 March")
+    before, after = status(tracked, "2025-03-05"), status(tracked, "2025-03-20")
+    assert (before["steps"][0]["due"], before["overdue_steps"]) == ("2025-03-01", [1])
+    assert (after["steps"][0]["due"], after["overdue_steps"]) == ("2025-05-01", [])
+    log = tracked.ok("log", "p").stdout
+    assert "2025-03-10" in log and "deadline moved to May" in log
+    exported = tracked.ok("export", "-").stdout
+    copy = Cli(str(tmp_path / "copy.db"))
+    copy.ok("import", "-", input=exported)
+    assert copy.ok("export", "-").stdout == exported
+    assert status(copy, "2025-03-05")["steps"][0]["due"] == "2025-03-01"
+
+
+@pytest.mark.parametrize(("on", "message"), [
+    ("2999-01-01", "2999-01-01 is after today"),
+    ("2025-03-01", "2025-03-01 is before a step was last changed on 2025-03-10 in package 'p'"),
+    ("2025-02-30", "YYYY-MM-DD"),
+])
+def test_a_step_change_dated_out_of_order_is_refused_and_changes_nothing(tracked, db_snapshot, on, message):
+    tracked.ok("package", "step", "edit", "p", "1", "--due", "2025-05-01", "--on", "2025-03-10")
+    before = db_snapshot(tracked.db)
+    outcome = tracked("package", "step", "edit", "p", "2", "--due", "2025-09-01", "--on", on)
+    assert outcome.exit_code == 1 and len(outcome.error_lines) == 1 and message in outcome.error_lines[0]
+    assert db_snapshot(tracked.db) == before

@@ -319,24 +319,29 @@ def test_edits_after_the_date_are_undone_latest_first_and_a_label_comes_back_too
     assert steps_on(package, None)[1] == ("Relief and office", None)
 
 
-def test_undoing_stops_at_a_later_change_of_the_steps_themselves():
-    edit = _edited(date(2027, 3, 20), 1, ("Old", date(2027, 3, 1)), ("Freeze and food", date(2027, 3, 1)))
-    added = Event(at(date(2027, 3, 25)), "step-added", new=step_text(4))
-    package = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit, added))
-    assert steps_on(package, date(2027, 3, 10))[0] == ("Freeze and food", date(2027, 3, 1))
-
-
-def test_undoing_stops_at_a_later_import_that_replaced_the_package():
+def test_undoing_stops_where_the_steps_no_longer_match_the_history():
+    # Step 1 was edited, then (later) the steps were reordered: the edit's new text no longer
+    # describes step 1, so the history cannot be read back past the reordering.
     edit = _edited(date(2027, 3, 20), 1, ("Old", date(2027, 2, 1)), ("Freeze and food", date(2027, 3, 1)))
-    imported = Event(at(date(2027, 3, 25)), "imported", new="implementing", note="imported from talks.yaml")
-    package = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit, imported))
+    reordered = (PACKAGE.steps[1], PACKAGE.steps[0], PACKAGE.steps[2])
+    package = Package(PACKAGE.name, status=PACKAGE.status, steps=reordered, history=(*HISTORY, edit))
+    assert steps_on(package, date(2027, 3, 10)) == [(s.label, s.due) for s in reordered]
+
+
+def test_a_change_recorded_later_but_dated_in_the_past_reads_back():
+    # The package was drafted (steps added) on 1 June, and the deadline change of 20 March was
+    # recorded afterwards, dated on its day: on 10 March the first deadline stood.
+    drafted = tuple(Event(at(date(2027, 6, 1)), "step-added", new=step_text(n, s.label, s.due))
+                    for n, s in enumerate(PACKAGE.steps, 1))
+    moved = _edited(date(2027, 3, 20), 1, ("Freeze and food", date(2027, 3, 1)), ("Freeze and food", date(2027, 5, 1)))
+    steps = (Step("Freeze and food", date(2027, 5, 1), PACKAGE.steps[0].placements), *PACKAGE.steps[1:])
+    package = Package(PACKAGE.name, status=PACKAGE.status, steps=steps, history=(*HISTORY, *drafted, moved))
     assert steps_on(package, date(2027, 3, 10))[0] == ("Freeze and food", date(2027, 3, 1))
-    without = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit))
-    assert steps_on(without, date(2027, 3, 10))[0] == ("Old", date(2027, 2, 1))
+    assert steps_on(package, date(2027, 4, 10))[0] == ("Freeze and food", date(2027, 5, 1))
 
 
 @pytest.mark.parametrize("text", [None, "", "moved to October", "step x: y", "step 1 (due 2027-02-30)"])
-def test_a_history_written_by_hand_in_another_form_is_passed_over(text):
+def test_a_history_written_by_hand_in_another_form_ends_the_reading(text):
     assert read_step_text(text) is None
     edit = Event(at(date(2027, 3, 20)), "step-edited", old=text, new="anything")
     package = Package(PACKAGE.name, status=PACKAGE.status, steps=PACKAGE.steps, history=(*HISTORY, edit))
