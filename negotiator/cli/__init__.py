@@ -54,9 +54,9 @@ COMMAND_MODULES = [
 EXAMPLES = """
 \b
 Examples:
-  negotiator demo                      a guided tour, in its own database (negotiator-demo.db)
-  negotiator init                      create an empty database (./negotiator.db)
-  negotiator party add DPRK --name "Democratic People's Republic of Korea"
+  negotiator demo  # a guided tour, in its own database (negotiator-demo.db)
+  negotiator init  # create an empty database (./negotiator.db)
+  negotiator party add MNG --name Mongolia
   negotiator party list --format json
   negotiator --db postgresql+psycopg://me@dbhost/talks party list
 """

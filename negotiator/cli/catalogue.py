@@ -44,7 +44,7 @@ def party_add(store, code: str, name: str, notes: str, source: str) -> None:
 
     \b
     Example:
-      negotiator party add DPRK --name "Democratic People's Republic of Korea"
+      negotiator party add MNG --name Mongolia
     """
     from negotiator.db.catalogue import add_party
 
@@ -130,7 +130,7 @@ def party_rm(store, code: str, cascade: bool) -> None:
 
 @click.group()
 def issue() -> None:
-    """Negotiating tracks or topics, such as kaesong, nll or abductions."""
+    """Negotiating tracks or topics, such as kaesong, nll or japan-dprk."""
 
 
 @issue.command("add")
@@ -142,7 +142,7 @@ def issue_add(store, code: str, title: str) -> None:
 
     \b
     Example:
-      negotiator issue add kaesong --title "Kaesong Industrial Complex"
+      negotiator issue add sanctions --title "UN and national sanctions"
     """
     from negotiator.db.catalogue import add_issue
 
@@ -220,7 +220,7 @@ def issue_rm(store, code: str, cascade: bool) -> None:
 
     \b
     Example:
-      negotiator issue rm abductions --cascade
+      negotiator issue rm nll --cascade
     """
     from negotiator.db.catalogue import remove_issue
 
@@ -234,7 +234,7 @@ def issue_rm(store, code: str, cascade: bool) -> None:
 
 @click.group()
 def move() -> None:
-    """Moves: things one party can do, such as rok.food-aid or kaesong.wage."""
+    """Moves: things one party can do, such as rok.food-aid-private or kaesong.wage."""
 
 
 @move.command("add")
@@ -259,9 +259,9 @@ def move_add(store, code, actor, title, issue_code, description, unit, cost, rev
 
     \b
     Examples:
-      negotiator move add rok.food-aid --actor ROK --title "Government food aid" --cost 2
-      negotiator move add kaesong.wage --actor ROK --issue kaesong --unit USD/month \\
-          --title "Set the average monthly wage at Kaesong"
+      negotiator move add rok.fertilizer --actor ROK --title Fertilizer --cost 2
+      negotiator move add rok.rice-aid --actor ROK --issue north-south \\
+          --unit tonnes --title "Ship rice to the North"
     """
     from negotiator.db.catalogue import add_move
 
@@ -304,7 +304,7 @@ def move_show(store, code: str, fmt: str, output: str | None) -> None:
 
     \b
     Example:
-      negotiator move show rok.food-aid
+      negotiator move show rok.food-aid-government
     """
     from negotiator.domain.listings import move_record, record_table
 
@@ -330,7 +330,7 @@ def move_edit(store, code, new_code, actor, title, issue_code, description, unit
 
     \b
     Example:
-      negotiator move edit rok.food-aid --cost 3 --source "004_2d9df996ed8380ea.txt: ..."
+      negotiator move edit rok.food-aid-private --cost 2 --source "Sigal, 2009"
     """
     from negotiator.db.catalogue import edit_move
 
@@ -367,7 +367,7 @@ def move_rm(store, code: str, cascade: bool) -> None:
 
     \b
     Example:
-      negotiator move rm usa.delist-sst --cascade
+      negotiator move rm rok.psi-join --cascade
     """
     from negotiator.db.catalogue import remove_move
 

@@ -85,13 +85,13 @@ def check(
 
     \b
     Examples:
-      negotiator check kaesong-first
+      negotiator check kaesong-nll
       negotiator check --all --party JPN --detail
-      negotiator check kaesong-first nll-first --format json
+      negotiator check freeze-dprk-first freeze-alliance-first --format json
       negotiator check six-party-second-phase --era ROK=lee
       negotiator check six-party-second-phase --robust
       negotiator check --all --across-eras
-      negotiator check --all --strict && echo "every package satisfies everyone"
+      negotiator check kaesong-wage-2009 --strict && echo "everyone is satisfied"
       negotiator check --all --format csv --output verdicts.csv
     """
     if every and packages:

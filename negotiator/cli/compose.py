@@ -19,7 +19,7 @@ from negotiator.cli.common import (
     output_options,
     pass_store,
 )
-from negotiator.cli.eras import check_pins, judging, judging_options
+from negotiator.cli.eras import AS_OF_TODAY_HELP, check_pins, judging, judging_options, judging_options_saying
 
 OBJECTIVES = ("maxmin", "total", "nash")
 
@@ -147,8 +147,10 @@ def compose(
     \b
     Examples:
       negotiator compose --issue kaesong --steps 2
-      negotiator compose --from kaesong-nll --parties DPRK,ROK --objective nash --alternatives 2
-      negotiator compose --require usa.delist-sst --forbid usa.surgical-strike --save-as proposal-1
+      negotiator compose --from kaesong-nll --parties DPRK,ROK --objective nash \\
+          --alternatives 2
+      negotiator compose --require usa.delist-sst --forbid usa.surgical-strike \\
+          --save-as proposal-1
       negotiator compose --issue six-party --parties DPRK,USA --pareto --limit 10
       negotiator compose --issue kaesong --format json
       negotiator compose --from six-party-second-phase --robust --steps 2
@@ -243,7 +245,7 @@ def compose(
 
 @click.command()
 @click.argument("moves", nargs=-1, metavar="[MOVE]...")
-@judging_options
+@judging_options_saying(AS_OF_TODAY_HELP)
 @output_options
 @pass_store
 def zopa(store, moves: tuple[str, ...], as_of: str | None, pins: tuple[str, ...], fmt: str, output: str | None) -> None:

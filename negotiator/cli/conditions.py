@@ -40,22 +40,23 @@ def condition_add(store, words: tuple[str, ...], rule: bool, name: str | None, s
 
     \b
     Examples:
-      negotiator condition add JPN "dprk.abduction-accounting before jpn.economic-cooperation" \\
-          --name abductions-first --source "000_5a4255c35c1438c1.txt: ..."
-      negotiator condition add DPRK "balance >= 0" --soft
-      negotiator condition add ROK "dprk.verification-protocol before rok.energy-aid" --era lee
-      negotiator condition add --rule "dprk.dismantle-yongbyon after dprk.disable-yongbyon"
+      negotiator condition add JPN --name abductions-first \\
+          "dprk.abduction-accounting before jpn.grant-aid" --source "Sigal, 2009"
+      negotiator condition add DPRK "exposure <= 3" --soft
+      negotiator condition add ROK --era lee \\
+          "dprk.verification-protocol before rok.energy-aid"
+      negotiator condition add --rule "usa.energy-aid with rok.energy-aid"
 
     \b
     Condition language (one condition per line):
-      includes M | excludes M              M is / is not in the package
-      A before B | A after B | A with B    order of steps (only when B / A is placed)
-      M by step N                          M, if placed, is in step N or earlier
-      M >= 300   (>= <= > < = !=)          M's quantity, if placed (none given: fails)
-      balance >= 0 | exposure <= 2         the party's net gain / most out of pocket
-      steps <= 4                           the number of steps
-      not X, X and Y, X or Y, ( ... )      'and' binds tighter than 'or'
-      X if G | X unless G                  only at the top level
+      includes M | excludes M            M is / is not in the package
+      A before B | A after B | A with B  order of steps, when B / A is placed
+      M by step N                        M, if placed, is in step N or earlier
+      M >= 300   (>= <= > < = !=)        M's quantity, if placed (none: fails)
+      balance >= 0 | exposure <= 2       net gain / most out of pocket
+      steps <= 4                         the number of steps
+      not X, X and Y, X or Y, ( ... )    'and' binds tighter than 'or'
+      X if G | X unless G                only at the top level
     """
     from negotiator.db.conditions import add_condition
 
@@ -128,9 +129,9 @@ def condition_edit(store, ref: str, text, party, rule: bool, name, soft, era_nam
 
     \b
     Examples:
-      negotiator condition edit abductions-first --soft
-      negotiator condition edit 3 --text "kaesong.wage >= 250"
-      negotiator condition edit verification-first --era lee
+      negotiator condition edit rok-no-confiscatory-rents --soft
+      negotiator condition edit 21 --text "kaesong.wage < 250"
+      negotiator condition edit rok-consulted-first --era lee
     """
     from negotiator.db.conditions import KEEP, edit_condition
 
@@ -184,8 +185,9 @@ def condition_test(store, text: str, packages: tuple[str, ...], party: str | Non
 
     \b
     Examples:
-      negotiator condition test "dprk.freeze before usa.delist-sst" kaesong-first
-      negotiator condition test "exposure <= 2" kaesong-first --party ROK
+      negotiator condition test "dprk.disable-yongbyon before usa.delist-sst" \\
+          six-party-second-phase
+      negotiator condition test "exposure <= 2" kaesong-nll --party ROK
     """
     from negotiator.domain.evaluate import evaluate
     from negotiator.domain.judging import Bench

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import shlex
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 DEMO_DB = "negotiator-demo.db"
 DEFAULT_CSV = "korea-positions.csv"
 DEFAULT_BRIEF = "korea-brief.html"
+WIDTH = 79  # the narration's lines fit an 80-column terminal
 
 
 class Section(NamedTuple):
@@ -228,7 +230,7 @@ def demo(ctx: click.Context, out_dir: str | None) -> None:
             continue
         number += 1
         _heading(f"{number}. {section.title}", "-")
-        click.echo(section.intro)
+        click.echo(textwrap.fill(section.intro, WIDTH))
         for args in section.commands:
             click.echo()
             click.echo("$ " + shlex.join((*prefix, *args)))
@@ -248,19 +250,22 @@ def demo(ctx: click.Context, out_dir: str | None) -> None:
             click.echo(f"The positions matrix is in {(folder / DEFAULT_CSV).resolve()}")
 
     _heading("What next", "-")
-    click.echo(f"Explore any package with `{shlex.join(prefix)} package show NAME`; "
-               "see `negotiator --help` for the rest.")
+    click.echo("Explore any package with")
+    click.echo(f"  {shlex.join(prefix)} package show NAME")
+    click.echo("and see `negotiator --help` for the rest.")
     if left_out:
-        click.echo("Not shown, because this version of negotiator has no such command yet: "
-                   + ", ".join(left_out) + ".")
+        click.echo(textwrap.fill("Not shown, because this version of negotiator has no such command yet: "
+                                 + ", ".join(left_out) + ".", WIDTH))
 
 
 def _kept_changes(exc: WouldChange, prefix: tuple[str, ...], args: tuple[str, ...]) -> None:
     """The seed found rows the user changed: keep them, say so, and say how to restore them."""
     count = len(exc.changes)
     rows = "row" if count == 1 else "rows"
-    click.echo(f"Left {count} {rows} of the Korea scenario as you changed them; the tour goes on with your data.")
-    click.echo(f"To restore the scenario's values: {shlex.join((*prefix, *args, '--replace'))}")
+    click.echo(textwrap.fill(f"Left {count} {rows} of the Korea scenario as you changed them; the tour goes on "
+                             "with your data.", WIDTH))
+    click.echo("To restore the scenario's values:")
+    click.echo(f"  {shlex.join((*prefix, *args, '--replace'))}")
 
 
 __all__ = ["DEFAULT_BRIEF", "DEFAULT_CSV", "DEMO_DB", "demo"]

@@ -40,19 +40,29 @@ def parse_day(text: str | None, what: str) -> date | None:
 
 AS_OF_HELP = ("Judge each party in its era on DATE (YYYY-MM-DD); default: the package's date, "
               "else today.")
+AS_OF_TODAY_HELP = "Judge each party in its era on DATE (YYYY-MM-DD); default: today."
 ERA_HELP = "Judge PARTY in its era NAME whatever the date (repeatable), e.g. --era ROK=lee."
+
+
+def judging_options_saying(as_of_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``judging_options`` with its own help for ``--as-of``: for a command that judges no
+    package, whose default is not a package's date."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @click.option("--as-of", "as_of", default=None, metavar="DATE", help=as_of_help)
+        @click.option("--era", "pins", multiple=True, metavar="PARTY=NAME", help=ERA_HELP)
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return command(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def judging_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--as-of DATE`` and ``--era PARTY=NAME`` (as ``as_of`` and ``pins``)."""
-
-    @click.option("--as-of", "as_of", default=None, metavar="DATE", help=AS_OF_HELP)
-    @click.option("--era", "pins", multiple=True, metavar="PARTY=NAME", help=ERA_HELP)
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return command(*args, **kwargs)
-
-    return wrapper
+    return judging_options_saying(AS_OF_HELP)(command)
 
 
 def judging(as_of: str | None, pins: tuple[str, ...]) -> Judging:
@@ -103,9 +113,10 @@ def era_add(store, party_code: str, name: str, title: str, start: str, end: str 
 
     \b
     Examples:
-      negotiator era add ROK roh --title "Roh Moo-hyun government" --start 2003-02-25 --end 2008-02-25
-      negotiator era add ROK lee --title "Lee Myung-bak government" --start 2008-02-25 --end 2013-02-25
-      negotiator era add USA trump-2 --title "Donald Trump's second administration" --start 2025-01-20
+      negotiator era add ROK kim-dae-jung --title "Kim Dae-jung government" \\
+          --start 1998-02-25 --end 2003-02-25
+      negotiator era add USA clinton --title "Bill Clinton administration" \\
+          --start 1993-01-20 --end 2001-01-20
     """
     from negotiator.db.eras import add_era
 

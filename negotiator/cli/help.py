@@ -13,7 +13,7 @@ import click
 _GLOSSARY = """
 valid
     A package is valid when it obeys every rule: the conditions that belong to no party, such as
-    "dprk.dismantle-yongbyon after dprk.disable-yongbyon". An invalid package breaks an agreed
+    "rok.thaad-suspend before rok.thaad-complete". An invalid package breaks an agreed
     order of things whoever looks at it.
 
 satisfied

@@ -65,11 +65,13 @@ def matrix(store, kind: str, packages: tuple[str, ...], as_of: str | None, pins:
 
     \b
     KIND:
-      positions       moves × parties: demand / offer / oppose, weight, bound (in force; --all-eras: every era)
-      values          moves × parties: the value v_P(m) of each move to each party
+      positions       moves × parties: demand / offer / oppose, weight, bound
+                      (in force; --all-eras: every era)
+      values          moves × parties: each move's value v_P(m) to each party
       package         one package: steps × parties, each cell the moves taken
       balance         one package: balance per step × party, and exposure
-      satisfaction    packages × parties: satisfied or not (all packages when none named)
+      satisfaction    packages × parties: satisfied or not
+                      (all packages when none named)
       conditions      conditions × packages: pass / FAIL
       implementation  one package: implementation level per move (--as-of DATE)
 
@@ -78,8 +80,8 @@ def matrix(store, kind: str, packages: tuple[str, ...], as_of: str | None, pins:
       negotiator matrix positions --format csv --output positions.csv
       negotiator matrix positions --all-eras
       negotiator matrix positions --as-of 2008-06-01
-      negotiator matrix satisfaction freeze-first freeze-later
-      negotiator matrix implementation pyongyang-2002 --as-of 2003-01-01
+      negotiator matrix satisfaction freeze-dprk-first freeze-alliance-first
+      negotiator matrix implementation six-party-second-phase --as-of 2008-06-30
     """
     from negotiator.domain.errors import InvalidValue
 

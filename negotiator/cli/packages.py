@@ -35,12 +35,12 @@ def package() -> None:
 
     \b
     Example session:
-      negotiator package new freeze-first --title "Freeze for relief"
-      negotiator package step add freeze-first --label "Freeze" --due 2027-03-01
-      negotiator package place freeze-first dprk.freeze --step 1
-      negotiator package place freeze-first kaesong.wage --step 2 --qty 120
-      negotiator package show freeze-first
-      negotiator package status-set freeze-first agreed
+      negotiator package new freeze-for-aid --title "Freeze for food aid"
+      negotiator package step add freeze-for-aid --label Freeze --due 2027-03-01
+      negotiator package place freeze-for-aid dprk.halt-nuclear-activity --step 1
+      negotiator package place freeze-for-aid kaesong.wage --step 2 --qty 120
+      negotiator package show freeze-for-aid
+      negotiator package status-set freeze-for-aid agreed
     """
 
 
@@ -60,8 +60,9 @@ def package_new(store, name: str, title: str, description: str, from_: str | Non
 
     \b
     Examples:
-      negotiator package new kaesong-first --title "Kaesong and NLL, infrastructure first" --date 2027-02-15
-      negotiator package new kaesong-later --from kaesong-first
+      negotiator package new kaesong-first --date 2027-02-15 \\
+          --title "Kaesong and NLL, infrastructure first"
+      negotiator package new kaesong-variant --from kaesong-nll
     """
     from negotiator.db.packages import new_package
 
@@ -106,8 +107,8 @@ def package_show(store, name: str, detail: bool, as_of: str | None, pins: tuple[
 
     \b
     Examples:
-      negotiator package show kaesong-first
-      negotiator package show kaesong-first --format json --detail
+      negotiator package show kaesong-nll
+      negotiator package show kaesong-nll --format json --detail
       negotiator package show six-party-second-phase --era ROK=lee
     """
     from negotiator.domain.drafting import show_document
@@ -132,7 +133,7 @@ def package_copy(store, source: str, name: str) -> None:
 
     \b
     Example:
-      negotiator package copy kaesong-first kaesong-variant
+      negotiator package copy kaesong-nll kaesong-variant
     """
     from negotiator.db.packages import copy_package
 
@@ -150,7 +151,7 @@ def package_rename(store, old: str, new: str) -> None:
 
     \b
     Example:
-      negotiator package rename kaesong-first kaesong-infrastructure-first
+      negotiator package rename kaesong-nll kaesong-and-nll
     """
     from negotiator.db.packages import rename_package
 
@@ -167,7 +168,7 @@ def package_rm(store, name: str) -> None:
 
     \b
     Example:
-      negotiator package rm kaesong-variant
+      negotiator package rm thaad-2017
     """
     from negotiator.db.packages import remove_package
 
@@ -189,8 +190,8 @@ def package_edit(store, name: str, title: str | None, description: str | None, d
 
     \b
     Examples:
-      negotiator package edit kaesong-first --title "Kaesong first, NLL later"
-      negotiator package edit kaesong-first --date 2027-03-15
+      negotiator package edit kaesong-nll --title "Kaesong first, NLL later"
+      negotiator package edit kaesong-nll --date 2009-08-15
     """
     from negotiator.db.packages import edit_package
 
@@ -216,7 +217,7 @@ def step_add(store, name: str, label: str, due: str | None, at: int | None) -> N
 
     \b
     Example:
-      negotiator package step add kaesong-first --label "Resume talks" --due 2027-03-01
+      negotiator package step add kaesong-nll --label "Talks" --due 2009-12-31
     """
     from negotiator.db.packages import add_step
 
@@ -243,7 +244,8 @@ def step_edit(store, name: str, number: int, label: str | None, due: str | None,
 
     \b
     Example:
-      negotiator package step edit kaesong-first 2 --label "Reopen the zone" --due 2027-06-01
+      negotiator package step edit kaesong-nll 2 --label "Reopen the zone" \\
+          --due 2009-10-01
     """
     from negotiator.db.packages import edit_step
 
@@ -264,7 +266,7 @@ def step_rm(store, name: str, number: int, cascade: bool) -> None:
 
     \b
     Example:
-      negotiator package step rm kaesong-first 3 --cascade
+      negotiator package step rm kaesong-nll 4 --cascade
     """
     from negotiator.db.packages import remove_step
 
@@ -283,7 +285,7 @@ def step_move(store, name: str, number: int, to: int) -> None:
 
     \b
     Example:
-      negotiator package step move kaesong-first 3 --to 1
+      negotiator package step move kaesong-nll 3 --to 1
     """
     from negotiator.db.packages import move_step
 
@@ -306,8 +308,8 @@ def package_place(store, name: str, move: str, step_: int | None, qty: str | Non
 
     \b
     Examples:
-      negotiator package place kaesong-first rok.food-aid --step 1
-      negotiator package place kaesong-first kaesong.wage --step 1 --qty 120
+      negotiator package place kaesong-nll rok.food-aid-private --step 1
+      negotiator package place kaesong-nll kaesong.wage --step 3 --qty 120
     """
     from negotiator.db.packages import place_move
     from negotiator.domain.model import parse_number
@@ -329,7 +331,7 @@ def package_unplace(store, name: str, move: str) -> None:
 
     \b
     Example:
-      negotiator package unplace kaesong-first rok.food-aid
+      negotiator package unplace kaesong-nll rok.reaffirm-non-slander
     """
     from negotiator.db.packages import unplace_move
 
@@ -348,7 +350,7 @@ def package_shift(store, name: str, move: str, to: int) -> None:
 
     \b
     Example:
-      negotiator package shift kaesong-first nll.naval-cbms --to 1
+      negotiator package shift kaesong-nll dprk.naval-cbms --to 2
     """
     from negotiator.db.packages import shift_move
 
@@ -372,7 +374,7 @@ def package_status_set(store, name: str, status: str, force: bool, note: str, on
 
     \b
     Example:
-      negotiator package status-set kaesong-first agreed --on 2027-02-01
+      negotiator package status-set kaesong-nll agreed --on 2009-08-10
     """
     from negotiator.db.tracking import set_status
 
@@ -401,8 +403,10 @@ def track(store, package_name: str, move: str, level: str, on: str | None, note:
     implementing.
 
     \b
-    Example:
-      negotiator track kaesong-first rok.food-aid 3 --on 2027-03-02 --note "first shipment delivered"
+    Example session (the package is agreed first):
+      negotiator package status-set kaesong-nll agreed --on 2009-08-10
+      negotiator track kaesong-nll dprk.repatriate-hyundai-employee 3 \\
+          --on 2009-08-13 --note "handed over at Kaesong"
     """
     from negotiator.db.tracking import track_move
 
@@ -431,7 +435,7 @@ def status(store, package_name: str, as_of: str | None, fmt: str, output: str | 
 
     \b
     Example:
-      negotiator status kaesong-first --as-of 2027-06-30
+      negotiator status six-party-second-phase --as-of 2008-06-30
     """
     from datetime import date
 
@@ -468,7 +472,7 @@ def log(store, package_name: str, fmt: str, output: str | None) -> None:
 
     \b
     Example:
-      negotiator log kaesong-first --format csv --output history.csv
+      negotiator log six-party-second-phase --format csv --output history.csv
     """
     from negotiator.domain.drafting import log_table
 

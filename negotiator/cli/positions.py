@@ -49,9 +49,9 @@ def position_add(store, party_code, stance, move_code, weight, bound, era_name, 
 
     \b
     Examples:
-      negotiator position add DPRK demand kaesong.wage --weight 3 --bound ">= 300"
+      negotiator position add JPN demand dprk.return-six-party --weight 3
       negotiator position add ROK offer kaesong.wage --bound "<= 100"
-      negotiator position add ROK oppose usa.summit-kim --era lee --weight 2
+      negotiator position add ROK oppose usa.summit-kim --era park --weight 2
     """
     from negotiator.db.positions import add_position
 
@@ -157,7 +157,7 @@ def position_rm(store, party_code, move_code, era_name) -> None:
 
     \b
     Examples:
-      negotiator position rm ROK usa.liaison-office
+      negotiator position rm ROK usa.heavy-fuel-oil
       negotiator position rm ROK usa.summit-kim --era lee
     """
     from negotiator.db.positions import remove_position

@@ -67,7 +67,8 @@ def report(store, packages: tuple[str, ...], every: bool, output: str, title: st
     Examples:
       negotiator report --all --output korea.html
       negotiator report six-party-second-phase --robust --output accord.html
-      negotiator report freeze-dprk-first freeze-alliance-first -o freeze.html --title "Freeze options"
+      negotiator report freeze-dprk-first freeze-alliance-first -o freeze.html \\
+          --title "Freeze options"
     """
     from negotiator.briefing.page import render_page
     from negotiator.domain.brief import build_brief
@@ -92,15 +93,18 @@ def chart(store, kind: str, packages: tuple[str, ...], output: str) -> None:
 
     \b
     KIND:
-      balance         each party's balance after each step, exposure marked (a panel per package)
+      balance         each party's balance after each step, exposure marked
+                      (a panel per package)
       exposure        each party's exposure, packages side by side
-      implementation  share of each party's moves carried out over time (tracked packages)
-      pareto          packages by worst-off party's gain and total gain (two or more packages)
+      implementation  share of each party's moves carried out over time
+                      (tracked packages)
+      pareto          packages by worst-off party's gain and total gain
+                      (two or more packages)
 
     \b
     Examples:
       negotiator chart balance kaesong-nll --output balance.svg
-      negotiator chart pareto freeze-dprk-first freeze-alliance-first -o gains.png
+      negotiator chart pareto freeze-dprk-first freeze-alliance-first -o gain.png
     """
     from negotiator.domain.errors import InvalidValue
 

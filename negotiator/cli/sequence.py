@@ -44,10 +44,12 @@ def compare(store, packages: tuple[str, ...], every: bool, as_of: str | None, pi
 
     \b
     Examples:
-      negotiator compare freeze-first aid-first
-      negotiator compare freeze-first aid-first --format json
-      negotiator compare freeze-first aid-first --as-of 2008-06-01
-      negotiator compare freeze-first aid-first --format csv --output compare.csv
+      negotiator compare freeze-dprk-first freeze-alliance-first
+      negotiator compare freeze-dprk-first freeze-alliance-first --format json
+      negotiator compare freeze-dprk-first freeze-alliance-first \\
+          --as-of 2017-06-01
+      negotiator compare freeze-dprk-first freeze-alliance-first \\
+          --format csv --output compare.csv
     """
     from negotiator.domain.compare import compare as compare_packages
     from negotiator.domain.compare import comparison_document, comparison_table
@@ -99,11 +101,11 @@ def sequence(store, package: str, steps: int | None, alternatives: int, save_as:
 
     \b
     Examples:
-      negotiator sequence freeze-first
-      negotiator sequence freeze-first --steps 3 --alternatives 2
-      negotiator sequence freeze-first --save-as freeze-first-best
+      negotiator sequence freeze-dprk-first
+      negotiator sequence freeze-dprk-first --steps 3 --alternatives 2
+      negotiator sequence freeze-dprk-first --save-as freeze-dprk-best
       negotiator sequence six-party-second-phase --robust
-      negotiator sequence freeze-first --time-limit 10 --format json
+      negotiator sequence freeze-dprk-first --time-limit 10 --format json
     """
     from negotiator.db.load import load_catalogue, load_packages, package_names
     from negotiator.db.saving import save_package

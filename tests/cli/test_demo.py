@@ -211,9 +211,10 @@ def test_demo_keeps_rows_the_user_changed_says_how_many_and_how_to_restore_them(
 
     outcome = cli.ok("demo")
 
-    assert "Left 3 rows of the Korea scenario as you changed them; the tour goes on with your data." in outcome.stdout
+    words = " ".join(outcome.stdout.split())
+    assert "Left 3 rows of the Korea scenario as you changed them; the tour goes on with your data." in words
     restore = f"negotiator --db {shlex.quote(empty_db_url)} seed korea --replace"
-    assert f"To restore the scenario's values: {restore}" in outcome.stdout
+    assert f"To restore the scenario's values:\n  {restore}\n" in outcome.stdout
     assert outcome.stdout.index("Left 3 rows") < outcome.stdout.index("Check which parties each package satisfies")
     assert "Traceback" not in outcome.stderr and outcome.error_lines == []
     assert db_snapshot(empty_db_url) == edited
