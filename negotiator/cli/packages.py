@@ -242,10 +242,15 @@ def step_edit(store, name: str, number: int, label: str | None, due: str | None,
               note: str, source: str) -> None:
     """Change a step's label or due date.
 
+    A change made in the past is recorded on its day with --on, so that "status --as-of" judges
+    the step against the due date in force then.
+
     \b
-    Example:
+    Examples:
       negotiator package step edit kaesong-nll 2 --label "Reopen the zone" \\
           --due 2009-10-01
+      negotiator package step edit six-party-second-phase 1 --due 2008-10-31 \\
+          --on 2008-07-12 --note "deadline moved by the communique"
     """
     from negotiator.db.packages import edit_step
 

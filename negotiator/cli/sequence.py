@@ -50,6 +50,7 @@ def compare(store, packages: tuple[str, ...], every: bool, as_of: str | None, pi
           --as-of 2017-06-01
       negotiator compare freeze-dprk-first freeze-alliance-first \\
           --format csv --output compare.csv
+      negotiator compare --all --format csv --output every-package.csv
     """
     from negotiator.domain.compare import compare as compare_packages
     from negotiator.domain.compare import comparison_document, comparison_table
