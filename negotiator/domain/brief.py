@@ -136,6 +136,7 @@ class Summary:
     max_exposure: int
     min_gain: int
     total_gain: int
+    robust: int | None = None  # judged robustly: the parties with a stake satisfied in every era
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,11 @@ def _verdicts(catalogue: Catalogue, check: PackageCheck) -> tuple[PartyVerdict, 
             if era.era != p.era and not era.satisfied:
                 lines += tuple(line for line in _lines(era.conditions, era.era or "standing positions")
                                if not line.passed)
-        verdicts.append(PartyVerdict(p.party, names.get(p.party, p.party), p.satisfied, p.passed, p.total, lines,
+        # The verdict is the one of the era the party was judged in; robustness is said apart.
+        satisfied = p.satisfied
+        if p.robust is not None:
+            satisfied = next((e.satisfied for e in p.eras or () if e.era == p.era), p.satisfied)
+        verdicts.append(PartyVerdict(p.party, names.get(p.party, p.party), satisfied, p.passed, p.total, lines,
                                      stake=p.stake, era=p.era, robust=p.robust, broken_by=broken_by(p)))
     return tuple(verdicts)
 
@@ -288,6 +293,8 @@ def _package_brief(catalogue: Catalogue, package: Package, check: PackageCheck, 
             max_exposure=metrics.max_exposure,
             min_gain=metrics.min_gain,
             total_gain=metrics.total_gain,
+            robust=(sum(bool(v.robust) for v in verdicts if v.stake)
+                    if any(v.robust is not None for v in verdicts) else None),
         ),
         rules=_lines(check.rules),
         parties=verdicts,

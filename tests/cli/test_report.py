@@ -241,6 +241,25 @@ def test_a_package_shows_its_date_and_robustness_only_when_asked(korea, tmp_path
     assert "<th>robust across eras</th>" in judged and "broken by lee" in judged
 
 
+def test_judged_robustly_a_party_keeps_the_verdict_of_its_era_and_robustness_is_said_apart(korea, tmp_path):
+    # Under Roh (the package's date) ROK is satisfied; Lee's government breaks it.
+    import re
+
+    target = tmp_path / "robust.html"
+    korea.ok("report", "six-party-second-phase", "--robust", "--output", str(target))
+    page = target.read_text()
+
+    def words(html: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    table = page[page.index("<th>robust across eras</th>"):]
+    start = table.index('title="Republic of Korea">ROK<')
+    row = words(table[table.index(">ROK<", start) + 1:table.index("</tr>", start)])
+    assert row.startswith("ROK satisfied 8/8 roh not robust : broken by lee"), row
+    summary = words(page[page.index('class="summary"'):page.index("</ul>", page.index('class="summary"'))])
+    assert "6/6 parties satisfied" in summary and "4/6 robust across eras" in summary
+
+
 def test_an_implementation_chart_is_ticked_by_day_around_a_single_day_of_updates(korea, tmp_path):
     chart = tmp_path / "wage.svg"
     outcome = korea.ok("chart", "implementation", "kaesong-wage-2009", "--output", str(chart))
