@@ -8,6 +8,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -66,6 +67,18 @@ def emit_stream(fmt: str, output: str | None, headers: Any, parts: Any) -> None:
 def _wrote(path: object) -> None:
     if path is not None:
         click.echo(f"wrote {path}", err=True)
+
+
+DATE_HELP = "ISO date, YYYY-MM-DD (e.g. 2027-03-01)."
+
+
+def parse_day(text: str | None, what: str) -> date | None:
+    """An option's date (None when not given); a date in any other form is a clear error."""
+    if text is None:
+        return None
+    from negotiator.domain.model import parse_date
+
+    return parse_date(text, what)
 
 
 def named_or_every(names: tuple[str, ...], every: bool) -> tuple[str, ...] | None:

@@ -15,25 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from negotiator.cli.common import done, emit, output_options, pass_store
+from negotiator.cli.common import done, emit, output_options, parse_day, pass_store
 from negotiator.db.load import read_catalogue
 
 if TYPE_CHECKING:
-    from datetime import date
 
     from negotiator.domain.judging import Judging
     from negotiator.domain.model import Catalogue
 
 _KEEP_HELP = "Leave unset to keep the current value."
 _DATE = "YYYY-MM-DD"
-
-
-def parse_day(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    from negotiator.domain.model import parse_date
-
-    return parse_date(text, what)
 
 
 # --- the options of every command that judges packages -------------------------------------------

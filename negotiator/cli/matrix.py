@@ -37,7 +37,7 @@ MATRIX_KINDS: dict[str, tuple[str, str]] = {
     "positions": ("negotiator.cli.positions", "positions_matrix"),
     "values": ("negotiator.cli.positions", "values_matrix"),
     "package": ("negotiator.cli.packages", "package_grid_matrix"),
-    "implementation": ("negotiator.cli.packages", "implementation_status_matrix"),
+    "implementation": ("negotiator.cli.tracking", "implementation_status_matrix"),
     "satisfaction": ("negotiator.cli.check", "satisfaction_matrix"),
     "conditions": ("negotiator.cli.check", "conditions_matrix"),
     "balance": ("negotiator.cli.sequence", "balance_matrix"),

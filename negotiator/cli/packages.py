@@ -1,30 +1,19 @@
-"""Drafting and tracking packages: ``package ...``, ``track``, ``status`` and ``log``.
+"""Drafting packages: ``package ...`` (tracking them: ``negotiator.cli.tracking``).
 
 Thin: each command parses its options, calls ``negotiator.db.packages`` inside one write
 transaction (or loads the catalogue and packages for reading), and hands tables built by
-``negotiator.domain`` to the one renderer.  The ``package`` and ``implementation`` matrix builders
-live here too (``negotiator.cli.matrix`` looks them up by name).
+``negotiator.domain`` to the one renderer.  The ``package`` matrix builder lives here too
+(``negotiator.cli.matrix`` looks it up by name).
 """
 
 from __future__ import annotations
 
 import click
 
-from negotiator.cli.common import done, emit, note, output_options, pass_store
+from negotiator.cli.common import DATE_HELP, done, emit, note, output_options, parse_day, pass_store
 from negotiator.cli.eras import check_pins, judging, judging_options
 from negotiator.db.load import read
 from negotiator.domain.model import STATUSES
-
-_DATE_HELP = "ISO date, YYYY-MM-DD (e.g. 2027-03-01)."
-
-
-def _date(text: str | None, what: str):
-    if text is None:
-        return None
-    from negotiator.domain.model import parse_date
-
-    return parse_date(text, what)
-
 
 # --- package ---------------------------------------------------------------------------------
 
@@ -50,7 +39,7 @@ def package() -> None:
 @click.option("--description", default="", help="Free text.")
 @click.option("--from", "from_", metavar="OTHER", default=None, help="Start as a copy of package OTHER (based on it).")
 @click.option("--date", "day", default=None, metavar="DATE",
-              help="When it was or will be proposed or signed: the day it is judged on by default. " + _DATE_HELP)
+              help="When it was or will be proposed or signed: the day it is judged on by default. " + DATE_HELP)
 @pass_store
 def package_new(store, name: str, title: str, description: str, from_: str | None, day: str | None) -> None:
     """Create an empty draft package (or a copy of another with --from).
@@ -66,7 +55,7 @@ def package_new(store, name: str, title: str, description: str, from_: str | Non
     """
     from negotiator.db.packages import new_package
 
-    on = _date(day, "package date")
+    on = parse_day(day, "package date")
     with store.write() as session:
         new_package(session, name, title=title, description=description, from_=from_, on=on)
     done(f"created package {name}" + (f" from {from_}" if from_ else ""))
@@ -182,7 +171,7 @@ def package_rm(store, name: str) -> None:
 @click.option("--title", default=None, help="New title.")
 @click.option("--description", default=None, help="New description.")
 @click.option("--date", "day", default=None, metavar="DATE",
-              help="New date (the day it is judged on by default). " + _DATE_HELP)
+              help="New date (the day it is judged on by default). " + DATE_HELP)
 @click.option("--no-date", is_flag=True, help="Remove the date: it is judged on today's eras by default.")
 @pass_store
 def package_edit(store, name: str, title: str | None, description: str | None, day: str | None, no_date: bool) -> None:
@@ -195,7 +184,7 @@ def package_edit(store, name: str, title: str | None, description: str | None, d
     """
     from negotiator.db.packages import edit_package
 
-    on = _date(day, "package date")
+    on = parse_day(day, "package date")
     with store.write() as session:
         edit_package(session, name, title=title, description=description, on=on, clear_date=no_date)
     done(f"updated package {name}")
@@ -209,7 +198,7 @@ def step() -> None:
 @step.command("add")
 @click.argument("name")
 @click.option("--label", default="", help='What happens in the step, e.g. "Resume talks".')
-@click.option("--due", default=None, metavar="DATE", help="Due date. " + _DATE_HELP)
+@click.option("--due", default=None, metavar="DATE", help="Due date. " + DATE_HELP)
 @click.option("--at", "at", type=int, default=None, metavar="N", help="Insert as step N (later steps move down).")
 @pass_store
 def step_add(store, name: str, label: str, due: str | None, at: int | None) -> None:
@@ -221,7 +210,7 @@ def step_add(store, name: str, label: str, due: str | None, at: int | None) -> N
     """
     from negotiator.db.packages import add_step
 
-    due_date = _date(due, "due date")
+    due_date = parse_day(due, "due date")
     with store.write() as session:
         ordinal = add_step(session, name, label=label, due=due_date, at=at)
     done(f"added step {ordinal} to {name}")
@@ -231,10 +220,10 @@ def step_add(store, name: str, label: str, due: str | None, at: int | None) -> N
 @click.argument("name")
 @click.argument("number", type=int)
 @click.option("--label", default=None, help="New label.")
-@click.option("--due", default=None, metavar="DATE", help="New due date. " + _DATE_HELP)
+@click.option("--due", default=None, metavar="DATE", help="New due date. " + DATE_HELP)
 @click.option("--no-due", is_flag=True, help="Remove the due date.")
 @click.option("--on", "on", default=None, metavar="DATE",
-              help="When the change was made, if not today (not before a step's last change). " + _DATE_HELP)
+              help="When the change was made, if not today (not before a step's last change). " + DATE_HELP)
 @click.option("--note", default="", help="Why it changed, for the package's history.")
 @click.option("--source", default="", help="Where that is recorded (a communique, a report).")
 @pass_store
@@ -254,9 +243,9 @@ def step_edit(store, name: str, number: int, label: str | None, due: str | None,
     """
     from negotiator.db.packages import edit_step
 
-    due_date = _date(due, "due date")
+    due_date = parse_day(due, "due date")
     with store.write() as session:
-        edit_step(session, name, number, label=label, due=due_date, clear_due=no_due, on=_date(on, "date"),
+        edit_step(session, name, number, label=label, due=due_date, clear_due=no_due, on=parse_day(on, "date"),
                   note=note, source=source)
     done(f"updated step {number} of {name}")
 
@@ -369,7 +358,7 @@ def package_shift(store, name: str, move: str, to: int) -> None:
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--force", is_flag=True, help="Allow going back (needs --note).")
 @click.option("--note", default="", help="Why; required with --force.")
-@click.option("--on", default=None, metavar="DATE", help="When it happened (default: now). " + _DATE_HELP)
+@click.option("--on", default=None, metavar="DATE", help="When it happened (default: now). " + DATE_HELP)
 @pass_store
 def package_status_set(store, name: str, status: str, force: bool, note: str, on: str | None) -> None:
     """Set a package's status: draft → proposed → agreed → implementing → completed | collapsed.
@@ -383,106 +372,10 @@ def package_status_set(store, name: str, status: str, force: bool, note: str, on
     """
     from negotiator.db.tracking import set_status
 
-    on_date = _date(on, "date")
+    on_date = parse_day(on, "date")
     with store.write() as session:
         old = set_status(session, name, status, force=force, note=note, on=on_date)
     done(f"{name}: {old} → {status}")
-
-
-# --- tracking --------------------------------------------------------------------------------
-
-
-@click.command()
-@click.argument("package_name", metavar="PKG")
-@click.argument("move")
-@click.argument("level")
-@click.option("--on", default=None, metavar="DATE", help="When it happened (default: now). " + _DATE_HELP)
-@click.option("--note", default="", help="What happened.")
-@click.option("--source", default="", help="Where that is reported.")
-@pass_store
-def track(store, package_name: str, move: str, level: str, on: str | None, note: str, source: str) -> None:
-    """Record how far a move of an agreed package has been implemented.
-
-    LEVEL is 0 (not started), 1 (minimal), 2 (intermediate), 3 (full) or reversed.  Only agreed
-    or implementing packages are tracked; the first update moves an agreed package to
-    implementing.
-
-    \b
-    Example session (the package is agreed first):
-      negotiator package status-set kaesong-nll agreed --on 2009-08-10
-      negotiator track kaesong-nll dprk.repatriate-hyundai-employee 3 \\
-          --on 2009-08-13 --note "handed over at Kaesong"
-    """
-    from negotiator.db.tracking import track_move
-
-    on_date = _date(on, "date")
-    with store.write() as session:
-        old, new, started = track_move(session, package_name, move, level, on=on_date, note=note, source=source)
-    if started:
-        done(f"{package_name}: agreed → implementing")
-    done(f"{move} in {package_name}: {old} → {new}")
-
-
-@click.command()
-@click.argument("package_name", metavar="PKG")
-@click.option("--as-of", default=None, metavar="DATE",
-              help="The state on DATE (default: every update so far, due dates judged against today). " + _DATE_HELP)
-@output_options
-@pass_store
-def status(store, package_name: str, as_of: str | None, fmt: str, output: str | None) -> None:
-    """Where a package's implementation stands (on a date with --as-of).
-
-    Per step and move its level; per party what it has delivered and received (values weighted
-    by level/3, reversed counting as 0), its realised balance and exposure; the current step;
-    overdue steps; and the parties in arrears.  Moves are valued with the positions in force on
-    the --as-of date (without it: on the package's date, else today), and each party's line says
-    which era that is.  CSV gives the implementation matrix.
-
-    \b
-    Example:
-      negotiator status six-party-second-phase --as-of 2008-06-30
-    """
-    from datetime import date
-
-    from negotiator.domain.judging import Bench, Judging
-    from negotiator.domain.matrices import implementation_matrix
-    from negotiator.domain.tracker import (
-        moves_table,
-        package_status,
-        parties_table,
-        status_document,
-        steps_table,
-    )
-
-    when = _date(as_of, "--as-of date")
-    catalogue, (found,) = read(store, [package_name], history=True)
-    in_force = Bench(catalogue, Judging(today=date.today(), as_of=when)).view(found)
-    state = package_status(in_force, found, when, today=date.today())
-    parties = [p.code for p in catalogue.parties]
-    emit(
-        fmt,
-        output,
-        table=implementation_matrix(in_force, state),
-        document=status_document(state),
-        sections=[moves_table(state), steps_table(state, parties), parties_table(state)],
-    )
-
-
-@click.command()
-@click.argument("package_name", metavar="PKG")
-@output_options
-@pass_store
-def log(store, package_name: str, fmt: str, output: str | None) -> None:
-    """A package's history: every drafting change, status change and implementation update.
-
-    \b
-    Example:
-      negotiator log six-party-second-phase --format csv --output history.csv
-    """
-    from negotiator.domain.drafting import log_table
-
-    _, (found,) = read(store, [package_name], history=True)
-    emit(fmt, output, table=log_table(found))
 
 
 # --- matrices (looked up by negotiator.cli.matrix) ---------------------------------------------
@@ -495,17 +388,4 @@ def package_grid_matrix(store, packages, request):
     return package_matrix(catalogue, found)
 
 
-def implementation_status_matrix(store, packages, request):
-    """``matrix implementation PKG``: the state on the --as-of date, moves valued with the
-    positions in force on it."""
-    from negotiator.domain.judging import Bench
-    from negotiator.domain.matrices import implementation_matrix
-    from negotiator.domain.tracker import package_status
-
-    catalogue, (found,) = read(store, [packages[0]], history=True)
-    chosen = request.judging(catalogue)
-    in_force = Bench(catalogue, chosen).view(found)
-    return implementation_matrix(in_force, package_status(in_force, found, chosen.as_of, today=chosen.today))
-
-
-__all__ = ["log", "package", "status", "track"]
+__all__ = ["package"]

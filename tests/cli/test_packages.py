@@ -103,14 +103,14 @@ def test_show_json_gives_the_verdict_in_the_shape_of_check(drafted, detail):
 def test_every_package_command_has_an_example_in_its_help():
     import click
 
-    from negotiator.cli import catalogue, eras, packages, positions
+    from negotiator.cli import catalogue, eras, packages, positions, tracking
 
     def missing(command, path):
         if isinstance(command, click.Group):
             return [m for name, sub in command.commands.items() for m in missing(sub, [*path, name])]
         return [] if "Example" in (command.help or "") else [" ".join(path)]
 
-    groups = (packages.package, packages.track, packages.status, packages.log,
+    groups = (packages.package, tracking.track, tracking.status, tracking.log,
               catalogue.party, catalogue.issue, catalogue.move, positions.position, eras.era)
     assert [m for group in groups for m in missing(group, [group.name])] == []
 
