@@ -140,18 +140,10 @@ class Goals:
 
     def _exposure_parts(self) -> tuple[Expr, Expr, Expr, int, int]:
         encoding = self.encoding
-        exposures = list(encoding.exposure.values())
-        worst: Expr = 0
-        if not all(isinstance(e, int) for e in exposures):
-            highest = max(e if isinstance(e, int) else encoding.upper[e.index] for e in exposures)
-            worst = self.model.new_int_var(0, highest, "max_exposure")
-            self.model.add_max_equality(worst, exposures)
-        elif exposures:
-            worst = max(exposures)
+        worst, total = encoding.exposures()
         moves = sum(as_int(p) for p in encoding.presence)
-        below = len(encoding.problem.moves) + 1
-        above = below * (sum(encoding.upper.values()) + 1)
-        return worst, sum(exposures), moves, above, below
+        below, above = encoding.weights()
+        return worst, total, moves, above, below
 
     # The stages ----------------------------------------------------------------------------------
     def satisfied_stage(self) -> Stage:

@@ -359,23 +359,33 @@ class Encoding:
             self._cache[key] = self.conjunction([self.condition(j) for j in self.problem.deciding(party)])
         return self._cache[key]
 
-    def parts(self) -> tuple[Expr, Expr, Expr]:
-        """Max exposure, total exposure and placements moved, as expressions (or ints)."""
-        if "parts" not in self._cache:
-            problem = self.problem
+    def exposures(self) -> tuple[Expr, Expr]:
+        """Max exposure over the parties and total exposure, as expressions (or ints); made once,
+        for sequencing and composing alike."""
+        if "exposures" not in self._cache:
             exposures = list(self.exposure.values())
             worst: Expr = 0
             if not all(isinstance(e, int) for e in exposures):
                 highest = max(e if isinstance(e, int) else self.upper[e.index] for e in exposures)
                 worst = self.model.new_int_var(0, highest, "max_exposure")
                 self.model.add_max_equality(worst, exposures)
+            elif exposures:
+                worst = max(exposures)
+            self._cache["exposures"] = (worst, sum(exposures))
+        return self._cache["exposures"]
+
+    def parts(self) -> tuple[Expr, Expr, Expr]:
+        """Max exposure, total exposure and placements moved, as expressions (or ints)."""
+        if "parts" not in self._cache:
+            problem = self.problem
+            worst, total = self.exposures()
             # Placements present and in their original step; an absent one is not moved.
             kept = [
                 self.x[i][t] if self.presence[i] is True else self.conjunction([self.presence[i], self.x[i][t]])
                 for i, t in enumerate(problem.original) if t < problem.steps
             ]
             moved = sum(as_int(p) for p in self.presence) - sum(as_int(literal) for literal in kept)
-            self._cache["parts"] = (worst, sum(exposures), moved)
+            self._cache["parts"] = (worst, total, moved)
         return self._cache["parts"]
 
     def weights(self) -> tuple[int, int]:
